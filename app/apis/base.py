@@ -1,0 +1,108 @@
+"""The shape every LLM API decoder fills in, and small helpers they share.
+
+A decoder sees one raw exchange and answers what it *means*: which API, which model, the input
+messages, the reconstructed assistant message, usage and the chunks of a stream. The registry
+(`app.apis`) adds everything that does not depend on the API: masking, bodies, cost estimates,
+and the fallback when a decoder fails.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from app.formats.base import RawInteraction
+from app.model import ApiError, Chunk, FinishReason, Message, Note, Tool, Usage
+
+
+@dataclass(slots=True)
+class Decoded:
+    api: str
+    provider: str | None = None
+    upstream_provider: str | None = None
+    model: str | None = None
+    streaming: bool = False
+    messages: list[Message] = field(default_factory=list)
+    tools: list[Tool] = field(default_factory=list)
+    response: Message | None = None
+    finish_reason: FinishReason | None = None
+    finish_reason_raw: str | None = None
+    usage: Usage | None = None
+    chunks: list[Chunk] = field(default_factory=list)
+    error: ApiError | None = None
+    summary: str | None = None
+    warnings: list[Note] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """A raw interaction with the parts every decoder looks at already worked out."""
+
+    raw: RawInteraction
+    host: str
+    path: str
+    request_json: Any  # parsed request body, or None
+    response_json: Any  # parsed response body when it is one JSON document, or None
+    response_content_type: str
+    request_content_type: str
+
+    @property
+    def status(self) -> int | None:
+        return self.raw.response.status
+
+    @property
+    def response_text(self) -> str:
+        body = self.raw.response.body
+        return body.decode("utf-8", "replace") if body else ""
+
+
+class Decoder(Protocol):
+    """One LLM API. `detect` must be cheap; `decode` may raise (the registry catches it)."""
+
+    name: str
+
+    def detect(self, ex: Exchange) -> bool: ...
+
+    def decode(self, ex: Exchange) -> Decoded: ...
+
+
+def header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    lname = name.lower()
+    for k, v in headers:
+        if k.lower() == lname:
+            return v
+    return None
+
+
+def parse_json(body: bytes | None) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def make_exchange(raw: RawInteraction) -> Exchange:
+    parts = urlsplit(raw.request.url)
+    return Exchange(
+        raw=raw,
+        host=(parts.hostname or "").lower(),
+        path=parts.path,
+        request_json=parse_json(raw.request.body),
+        response_json=parse_json(raw.response.body),
+        response_content_type=(header(raw.response.headers, "content-type") or "").lower(),
+        request_content_type=(header(raw.request.headers, "content-type") or "").lower(),
+    )
+
+
+def parse_arguments(text: str | None) -> tuple[Any, str | None]:
+    """Tool-call arguments as recorded text -> (parsed JSON value, error or None)."""
+    if text is None or text == "":
+        return {}, None
+    try:
+        return json.loads(text), None
+    except ValueError as exc:
+        return text, f"arguments are not valid JSON: {exc}"
