@@ -139,7 +139,7 @@ def _looks_like_eventstream(body: bytes) -> bool:
     if len(body) < 16:
         return False
     total, headers_len = struct.unpack(">II", body[:8])
-    return (
+    return bool(
         16 <= total <= len(body)
         and headers_len < total
         and binascii.crc32(body[:8]) == struct.unpack(">I", body[8:12])[0]

@@ -10,7 +10,7 @@ genai-prices table for that model and date, else nothing. A price is never guess
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -155,7 +155,5 @@ def _date(recorded_at: str | None) -> str | None:
         except ValueError:
             return None
     if dt.tzinfo is None:
-        from datetime import timezone
-
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.isoformat()

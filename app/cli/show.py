@@ -1,0 +1,49 @@
+"""`tapedeck show`: one cassette as a readable transcript or as the contract's JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from app.cli.common import echo_json, error_line, limits_from, max_size_option
+from app.cli.transcript import cassette_lines, interaction_lines
+from app.loader import load_cassette
+from app.model import to_json
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--interaction", "-i", "number", type=int, help="Show only interaction N (0-based).")
+@click.option("--json", "as_json", is_flag=True, help="Print the Cassette (or Interaction) JSON.")
+@max_size_option
+def show(file: Path, number: int | None, as_json: bool, max_size_mb: float) -> None:
+    """Decode one cassette FILE and print it as a transcript.
+
+    Exits 1, after printing what could be read, when the file has errors.
+    """
+    if not file.exists() and not file.is_symlink():
+        raise click.UsageError(f"no such file: {file}")
+    cassette = load_cassette(file, file.name, limits_from(max_size_mb))
+    if number is not None:
+        matches = [it for it in cassette.interactions if it.index == number]
+        if not matches:
+            raise click.UsageError(
+                f"{file} has {len(cassette.interactions)} interactions; "
+                f"--interaction takes 0 to {max(len(cassette.interactions) - 1, 0)}"
+            )
+        if as_json:
+            echo_json(to_json(matches[0]))
+        else:
+            for line in interaction_lines(matches[0]):
+                click.echo(line)
+    elif as_json:
+        echo_json(to_json(cassette))
+    else:
+        for line in cassette_lines(cassette):
+            click.echo(line)
+    for note in cassette.errors:
+        error_line(str(file), note.message, note.line)
+    if cassette.errors:
+        sys.exit(1)

@@ -1,0 +1,130 @@
+"""Plain-text rendering of a cassette for the terminal: who said what, in order."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+
+from app.model import (
+    Cassette,
+    Interaction,
+    MediaPart,
+    Message,
+    Part,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolCallPart,
+    ToolResultPart,
+    UnknownPart,
+    Usage,
+)
+
+
+def cassette_lines(c: Cassette) -> Iterator[str]:
+    yield f"{c.path}  ({c.format}, {len(c.interactions)} interactions)"
+    for w in c.warnings:
+        yield f"warning: {w.message}"
+    by_index = {it.index: it for it in c.interactions}
+    current: int | None = None
+    shown: set[int] = set()
+    for msg in c.conversation:
+        if msg.interaction is not None and msg.interaction != current:
+            current = msg.interaction
+            it = by_index.get(current)
+            if it is not None:
+                shown.add(it.index)
+                yield ""
+                yield interaction_header(it)
+        yield from message_lines(msg)
+    for it in c.interactions:
+        if it.index not in shown:
+            yield ""
+            yield interaction_header(it)
+            if it.summary:
+                yield f"  {it.summary}"
+            if it.error is not None:
+                yield f"  error: {it.error.type}: {it.error.message}"
+
+
+def interaction_lines(it: Interaction) -> Iterator[str]:
+    yield interaction_header(it)
+    for msg in it.messages:
+        yield from message_lines(msg)
+    if it.response is not None:
+        yield from message_lines(it.response)
+    if it.summary:
+        yield f"  {it.summary}"
+    if it.error is not None:
+        yield f"error: {it.error.type}: {it.error.message}"
+    for w in it.warnings:
+        yield f"warning: {w.message}"
+
+
+def interaction_header(it: Interaction) -> str:
+    bits = [f"#{it.index} {it.method} {it.url}"]
+    if it.status is not None:
+        bits.append(f"-> {it.status}")
+    facts = [it.api]
+    if it.model:
+        facts.append(it.model)
+    if it.streaming:
+        facts.append(f"streamed ({len(it.chunks)} chunks)")
+    if it.duration_ms is not None:
+        facts.append(f"{it.duration_ms / 1000:.2f} s")
+    if it.usage is not None:
+        facts.append(usage_text(it.usage))
+    if it.finish_reason:
+        facts.append(f"finish: {it.finish_reason}")
+    return "── " + " ".join(bits) + " · " + " · ".join(facts)
+
+
+def usage_text(u: Usage) -> str:
+    def n(v: int | None) -> str:
+        return "?" if v is None else f"{v:,}"
+
+    text = f"{n(u.input_tokens)} in / {n(u.output_tokens)} out tokens"
+    if u.cost_usd is not None:
+        text += f" · ${u.cost_usd:.6f} ({u.cost_source})"
+    return text
+
+
+def message_lines(msg: Message) -> Iterator[str]:
+    label = f"{msg.role}:"
+    for part in msg.parts:
+        for i, line in enumerate(part_lines(part)):
+            yield f"{label:<11}{line}" if i == 0 else f"{'':<11}{line}"
+        label = ""
+
+
+def part_lines(part: Part) -> list[str]:
+    if isinstance(part, TextPart):
+        return _wrap(part.text)
+    if isinstance(part, ReasoningPart):
+        if part.redacted:
+            return ["[reasoning, redacted]"]
+        return ["[reasoning] " + line for line in _wrap(part.text)]
+    if isinstance(part, RefusalPart):
+        return ["[refusal] " + line for line in _wrap(part.text)]
+    if isinstance(part, ToolCallPart):
+        args = part.arguments if isinstance(part.arguments, str) else json.dumps(part.arguments)
+        ident = f" [id {part.id}]" if part.id else ""
+        return [f"→ tool call {part.name}({args}){ident}"]
+    if isinstance(part, ToolResultPart):
+        mark = " (error)" if part.is_error else ""
+        head = f"← result of {part.name or part.tool_call_id or '?'}{mark}: "
+        body = _wrap(part.content)
+        return [head + (body[0] if body else ""), *body[1:]]
+    if isinstance(part, MediaPart):
+        return [f"[{part.type} {part.media_type or ''} {part.url or '(inline data)'}]"]
+    if isinstance(part, UnknownPart):
+        return ["[not understood] " + json.dumps(part.raw)[:200]]
+    return []
+
+
+def _wrap(text: str, width: int = 100) -> list[str]:
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        out.extend(textwrap.wrap(para, width) or [""])
+    return out

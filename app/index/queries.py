@@ -1,0 +1,290 @@
+"""Read-side SQL: filters, listing, facets, search and usage, all answered from the index."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from app.index.extract import TOKEN_FIELDS
+from app.index.types import (
+    MATCH_END,
+    MATCH_START,
+    CassetteSummary,
+    Filters,
+    SearchHit,
+    UsageGroup,
+    UsageTotals,
+)
+
+TAG_KINDS = ("provider", "model", "api", "tool", "status", "format")
+SORTS = {
+    "path": "c.path",
+    "format": "c.format",
+    "interactions": "c.n_interactions",
+    "tokens": "COALESCE(c.total_tokens, 0)",
+    "cost": "COALESCE(c.cost_reported, 0) + COALESCE(c.cost_estimated, 0)",
+    "errors": "c.n_errors + c.failed",
+    "mtime": "c.mtime_ns",
+}
+GROUPS = {
+    "model": "COALESCE(i.model, '(none)')",
+    "provider": "COALESCE(i.provider, '(none)')",
+    "api": "i.api",
+    "cassette": "c.path",
+    "status": "COALESCE(CAST(i.status AS TEXT), '(none)')",
+    "format": "c.format",
+    "finish_reason": "COALESCE(i.finish_reason, '(none)')",
+}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(q: str) -> str | None:
+    """User text -> a safe FTS5 query: every word must match; the last one as a prefix."""
+    words = _WORD.findall(q)
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words[:20]]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+def where(f: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    args: list[Any] = []
+    for kind in TAG_KINDS:
+        value = getattr(f, kind)
+        if value:
+            clauses.append("c.id IN (SELECT cassette_id FROM tags WHERE kind=? AND value=?)")
+            args += [kind, value]
+    if f.has_error is True:
+        clauses.append("(c.n_errors > 0 OR c.failed > 0)")
+    elif f.has_error is False:
+        clauses.append("(c.n_errors = 0 AND c.failed = 0)")
+    if f.folder:
+        clauses.append("(c.folder = ? OR c.folder LIKE ? ESCAPE '\\')")
+        folder = f.folder.strip("/")
+        args += [folder, _like_prefix(folder) + "/%"]
+    if f.q:
+        match = fts_query(f.q)
+        text_clause = "c.path LIKE ? ESCAPE '\\'"
+        args_q: list[Any] = ["%" + _like_escape(f.q) + "%"]
+        if match:
+            text_clause += (
+                " OR c.id IN (SELECT d.cassette_id FROM fts JOIN docs d ON d.rowid = fts.rowid"
+                " WHERE fts MATCH ?)"
+            )
+            args_q.append(match)
+        clauses.append(f"({text_clause})")
+        args += args_q
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _like_escape(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like_prefix(s: str) -> str:
+    return _like_escape(s)
+
+
+_SUMMARY_COLS = (
+    "c.path, c.format, c.n_interactions, c.errors, c.warnings, c.version, c.size, c.mtime_ns, "
+    "c.streaming, c.failed, c.duration_ms, c.folder, c.cost_reported, c.cost_estimated, "
+    f"c.unpriced, {', '.join('c.' + t for t in TOKEN_FIELDS)}, c.id"
+)
+
+
+def list_cassettes(
+    conn: sqlite3.Connection, f: Filters, sort: str, desc: bool, limit: int, offset: int
+) -> tuple[list[CassetteSummary], int]:
+    clause, args = where(f)
+    total = conn.execute(f"SELECT COUNT(*) FROM cassettes c{clause}", args).fetchone()[0]
+    order = SORTS.get(sort, "c.path")
+    direction = "DESC" if desc else "ASC"
+    rows = conn.execute(
+        f"SELECT {_SUMMARY_COLS} FROM cassettes c{clause} ORDER BY {order} {direction}, c.path"
+        " LIMIT ? OFFSET ?",
+        [*args, max(0, min(limit, 1000)), max(0, offset)],
+    ).fetchall()
+    return summaries(conn, rows), total
+
+
+def summary(conn: sqlite3.Connection, path: str) -> CassetteSummary | None:
+    rows = conn.execute(f"SELECT {_SUMMARY_COLS} FROM cassettes c WHERE c.path=?", (path,))
+    found = summaries(conn, rows.fetchall())
+    return found[0] if found else None
+
+
+def summaries(conn: sqlite3.Connection, rows: list[Any]) -> list[CassetteSummary]:
+    if not rows:
+        return []
+    ids = [r[-1] for r in rows]
+    tags: dict[int, dict[str, list[str]]] = {i: {} for i in ids}
+    marks = ",".join("?" * len(ids))
+    for cid, kind, value in conn.execute(
+        f"SELECT cassette_id, kind, value FROM tags WHERE cassette_id IN ({marks})"
+        " ORDER BY kind, value",
+        ids,
+    ):
+        tags[cid].setdefault(kind, []).append(value)
+    out = []
+    for r in rows:
+        (path, fmt, n, errors, warnings, version, size, mtime_ns, streaming, failed) = r[:10]
+        (duration, folder, reported, estimated, unpriced) = r[10:15]
+        tok = r[15 : 15 + len(TOKEN_FIELDS)]
+        t = tags[r[-1]]
+        out.append(
+            CassetteSummary(
+                path=path,
+                format=fmt,
+                interactions=n,
+                apis=t.get("api", []),
+                providers=t.get("provider", []),
+                models=t.get("model", []),
+                tools=t.get("tool", []),
+                statuses=sorted(int(s) for s in t.get("status", [])),
+                errors=json.loads(errors),
+                warnings=json.loads(warnings),
+                usage=_totals(n, tok, reported, estimated, unpriced),
+                version=version,
+                size=size,
+                mtime=mtime_ns / 1e9,
+                streaming=bool(streaming),
+                failed=failed,
+                duration_ms=duration,
+                folder=folder,
+            )
+        )
+    return out
+
+
+def _totals(
+    n: int, tok: tuple[Any, ...], reported: Any, estimated: Any, unpriced: int
+) -> UsageTotals:
+    named = dict(zip(TOKEN_FIELDS, tok, strict=True))
+    return UsageTotals(
+        interactions=n,
+        cost_reported_usd=reported,
+        cost_estimated_usd=estimated,
+        unpriced=unpriced,
+        **named,
+    )
+
+
+def facets(conn: sqlite3.Connection, f: Filters) -> dict[str, list[tuple[str, int]]]:
+    clause, args = where(f)
+    out: dict[str, list[tuple[str, int]]] = {k: [] for k in TAG_KINDS}
+    sql = (
+        "SELECT t.kind, t.value, COUNT(*) FROM tags t"
+        + (f" WHERE t.cassette_id IN (SELECT c.id FROM cassettes c{clause})" if clause else "")
+        + " GROUP BY t.kind, t.value ORDER BY t.kind, COUNT(*) DESC, t.value"
+    )
+    for kind, value, count in conn.execute(sql, args):
+        if kind in out:
+            out[kind].append((value, count))
+    return out
+
+
+def folders(conn: sqlite3.Connection) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for folder, n in conn.execute("SELECT folder, COUNT(*) FROM cassettes GROUP BY folder"):
+        parts = folder.split("/") if folder else []
+        for i in range(1, len(parts) + 1):
+            key = "/".join(parts[:i])
+            counts[key] = counts.get(key, 0) + n
+    return sorted(counts.items())
+
+
+def search(
+    conn: sqlite3.Connection, q: str, f: Filters, limit: int, offset: int
+) -> tuple[list[SearchHit], int]:
+    match = fts_query(q)
+    if not match:
+        return [], 0
+    clause, args = where(replace(f, q=""))
+    base = (
+        "FROM fts JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
+        " WHERE fts MATCH ?" + clause.replace(" WHERE ", " AND ", 1)
+    )
+    total = conn.execute(f"SELECT COUNT(*) {base}", [match, *args]).fetchone()[0]
+    rows = conn.execute(
+        "SELECT c.path, d.interaction, d.message, d.role, "
+        f"snippet(fts, 0, '{MATCH_START}', '{MATCH_END}', '…', 16) "
+        f"{base} ORDER BY bm25(fts) LIMIT ? OFFSET ?",
+        [match, *args, max(0, min(limit, 500)), max(0, offset)],
+    ).fetchall()
+    return [SearchHit(*r) for r in rows], total
+
+
+_USAGE_AGG = (
+    "COUNT(*), "
+    + ", ".join(f"SUM(i.{t})" for t in TOKEN_FIELDS)
+    + ", SUM(CASE WHEN i.cost_source='reported' THEN i.cost_usd END)"
+    + ", SUM(CASE WHEN i.cost_source='estimated' THEN i.cost_usd END)"
+    + ", SUM(CASE WHEN i.cost_usd IS NULL AND COALESCE(i.total_tokens, 0) > 0 THEN 1 ELSE 0 END)"
+)
+
+
+def usage(conn: sqlite3.Connection, group_by: str, f: Filters) -> list[UsageGroup]:
+    key = GROUPS.get(group_by)
+    if key is None:
+        raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
+    clause, args = where(f)
+    rows = conn.execute(
+        f"SELECT {key} AS k, {_USAGE_AGG} FROM interactions i JOIN cassettes c"
+        f" ON c.id = i.cassette_id{clause} GROUP BY k"
+        " ORDER BY COALESCE(SUM(i.cost_usd), 0) DESC, COALESCE(SUM(i.total_tokens), 0) DESC, k",
+        args,
+    ).fetchall()
+    return [UsageGroup(str(r[0]), UsageTotals(*r[1:])) for r in rows]
+
+
+_ROW_COLS = (
+    "c.path, i.idx, i.method, i.url, i.api, i.provider, i.model, i.status, i.duration_ms, "
+    "i.streaming, i.finish_reason, i.error_type, "
+    + ", ".join(f"i.{t}" for t in TOKEN_FIELDS)
+    + ", i.cost_usd, i.cost_source, i.n_chunks"
+)
+
+
+def interaction_rows(conn: sqlite3.Connection, f: Filters, limit: int) -> list[dict[str, Any]]:
+    clause, args = where(f)
+    cur = conn.execute(
+        f"SELECT {_ROW_COLS} FROM interactions i JOIN cassettes c ON c.id = i.cassette_id"
+        f"{clause} ORDER BY c.path, i.idx LIMIT ?",
+        [*args, limit],
+    )
+    names = [d[0] for d in cur.description]
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip(names, r, strict=True))
+        row["index"] = row.pop("idx")
+        row["streaming"] = bool(row["streaming"])
+        out.append(row)
+    return out
+
+
+def interaction_mix(
+    conn: sqlite3.Connection, f: Filters, edges: Sequence[float]
+) -> list[tuple[int | None, str | None, int | None, int]]:
+    """Interactions counted by (status, error type, duration bucket), in one pass.
+
+    The usage page draws status codes, errors and a latency histogram from these few rows, so
+    the three charts cost one scan of the interactions instead of three. The bucket is the
+    index of the first edge above the duration (len(edges) past the last), None when the
+    recording has no duration. (Added for the usage charts.)
+    """
+    clause, args = where(f)
+    steps = " ".join(f"WHEN i.duration_ms < ? THEN {k}" for k in range(len(edges)))
+    bucket = f"CASE WHEN i.duration_ms IS NULL THEN NULL {steps} ELSE {len(edges)} END"
+    rows = conn.execute(
+        f"SELECT i.status, i.error_type, {bucket} AS b, COUNT(*) FROM interactions i"
+        f" JOIN cassettes c ON c.id = i.cassette_id{clause} GROUP BY i.status, i.error_type, b",
+        [*edges, *args],
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3]) for r in rows]

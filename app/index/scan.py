@@ -1,0 +1,130 @@
+"""Finding cassette files under the served roots, and nothing outside them.
+
+Roots are the only places Tapedeck reads. A symlink is followed only when its target stays
+inside a root; one that leaves, or loops, is reported as a per-file error rather than read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.index.types import Root
+
+# Which files are cassettes is decided by content; this list only keeps a cassette folder's
+# README, scripts and images from showing up as unreadable cassettes.
+CASSETTE_SUFFIXES = frozenset(
+    {".yaml", ".yml", ".json", ".har", ".httprr", ".gz", ".txt", ".cassette", ".vcr", ".jsonl"}
+)
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    path: str  # the contract's display path
+    abspath: str
+    size: int
+    mtime_ns: int
+    error: str | None = None
+
+
+def make_roots(paths: Sequence[Path]) -> list[Root]:
+    """Name each root by its folder name, made unique, when more than one is served."""
+    resolved = [p.expanduser().resolve() for p in paths]
+    if len(resolved) == 1:
+        return [Root("", resolved[0])]
+    used: set[str] = set()
+    roots = []
+    for p in resolved:
+        base = p.name or "root"
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}-{n}", n + 1
+        used.add(name)
+        roots.append(Root(name, p))
+    return roots
+
+
+def default_index_path(roots: Sequence[Path]) -> Path:
+    """A per-user cache file, one per set of roots, so the index never lands inside a root."""
+    from platformdirs import user_cache_dir
+
+    key = "\n".join(sorted(str(p.expanduser().resolve()) for p in roots))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return Path(user_cache_dir("tapedeck")) / f"index-{digest}.sqlite3"
+
+
+def display_path(root: Root, rel: str) -> str:
+    return f"{root.name}/{rel}" if root.name else rel
+
+
+def is_candidate(name: str) -> bool:
+    if name.startswith("."):
+        return False
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix in CASSETTE_SUFFIXES
+
+
+def within(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def walk(roots: Sequence[Root]) -> Iterator[Found]:
+    for root in roots:
+        base = str(root.path)
+        try:
+            st = os.stat(base)
+        except OSError as exc:
+            yield Found(display_path(root, ""), base, 0, 0, f"root cannot be read: {exc.strerror}")
+            continue
+        if stat.S_ISREG(st.st_mode):
+            name = root.path.name
+            path = f"{root.name}/{name}" if root.name else name
+            yield Found(path, base, st.st_size, st.st_mtime_ns)
+            continue
+        yield from _walk_dir(root, base, base, set())
+
+
+def _walk_dir(root: Root, base: str, folder: str, seen: set[str]) -> Iterator[Found]:
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or name in _SKIP_DIRS:
+            continue
+        rel = os.path.relpath(entry.path, base).replace(os.sep, "/")
+        shown = display_path(root, rel)
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not within(target, os.path.realpath(base)):
+                    if entry.is_dir() or is_candidate(name):
+                        yield Found(shown, entry.path, 0, 0, "symlink points outside the root")
+                    continue
+                if not os.path.exists(target):
+                    if is_candidate(name):
+                        yield Found(shown, entry.path, 0, 0, "broken symlink")
+                    continue
+            if entry.is_dir():
+                yield from _walk_dir(root, base, entry.path, seen)
+                continue
+            if not is_candidate(name):
+                continue
+            st = entry.stat()
+        except OSError as exc:
+            yield Found(shown, entry.path, 0, 0, exc.strerror or str(exc))
+            continue
+        if not stat.S_ISREG(st.st_mode):
+            yield Found(shown, entry.path, 0, 0, "not a regular file (FIFO, socket or device)")
+            continue
+        yield Found(shown, entry.path, st.st_size, st.st_mtime_ns)

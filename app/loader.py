@@ -1,0 +1,111 @@
+"""From a file on disk to a decoded Cassette: read, decode every interaction, stitch.
+
+This is the one entry point the index, the CLI and the web use, so they can never disagree on
+what a file means. It never raises: a file that cannot be read still becomes a Cassette, with
+no interactions and an error that says why.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from app.apis import decode_interaction
+from app.conversation import stitch
+from app.formats import read_cassette
+from app.formats.base import ReadLimits
+from app.model import Cassette, Note
+
+
+class FileReadError(Exception):
+    """A file that cannot even be opened or is not a regular file."""
+
+
+def read_file_bytes(path: Path, limits: ReadLimits) -> bytes:
+    """Read a regular file without following it into a FIFO or device, and within the size limit."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise FileReadError(_os_reason(exc)) from exc
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise FileReadError("not a regular file (a FIFO, socket or device is never read)")
+        if st.st_size > limits.max_bytes:
+            raise FileReadError(
+                f"file is {st.st_size:,} bytes, over the {limits.max_bytes:,}-byte limit "
+                "(raise it with --max-size)"
+            )
+        chunks = []
+        remaining = limits.max_bytes + 1
+        while remaining > 0:
+            block = os.read(fd, min(remaining, 1 << 20))
+            if not block:
+                break
+            chunks.append(block)
+            remaining -= len(block)
+        data = b"".join(chunks)
+        if len(data) > limits.max_bytes:
+            raise FileReadError(f"file grew past the {limits.max_bytes:,}-byte limit while read")
+        return data
+    except OSError as exc:
+        raise FileReadError(_os_reason(exc)) from exc
+    finally:
+        os.close(fd)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "file vanished before it could be read"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied: the file is not readable by this user"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    return exc.strerror or str(exc)
+
+
+def content_version(data: bytes) -> str:
+    """A short content hash: enough to tell that a file changed, not to identify it globally."""
+    return hashlib.blake2b(data, digest_size=6).hexdigest()
+
+
+def load_cassette(path: Path, display_path: str, limits: ReadLimits | None = None) -> Cassette:
+    limits = limits or ReadLimits()
+    try:
+        data = read_file_bytes(path, limits)
+    except FileReadError as exc:
+        return Cassette(path=display_path, format="unknown", errors=(Note(str(exc)),))
+    return load_bytes(data, display_path, limits)
+
+
+def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None) -> Cassette:
+    try:
+        return _decode(data, display_path, limits or ReadLimits())
+    except RecursionError:
+        reason = "data is nested too deeply to decode"
+    except Exception as exc:  # the last guard: a bug must cost one file, not the whole run
+        reason = f"internal error while decoding ({type(exc).__name__}: {exc}); please report it"
+    return Cassette(
+        path=display_path,
+        format="unknown",
+        errors=(Note(reason),),
+        version=content_version(data),
+    )
+
+
+def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
+    raw = read_cassette(data, display_path, limits)
+    interactions = tuple(decode_interaction(r) for r in raw.interactions)
+    return Cassette(
+        path=display_path,
+        format=raw.format,
+        interactions=interactions,
+        conversation=stitch(interactions),
+        errors=raw.errors,
+        warnings=raw.warnings,
+        version=content_version(data),
+    )

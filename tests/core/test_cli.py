@@ -1,0 +1,90 @@
+"""The `tapedeck index` and `tapedeck show` commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from app.cli import main
+from tests.builders import simple_chat
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_show_prints_a_transcript(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(simple_chat("What is the capital of France?", "Paris."))
+    code, out, err = run("show", str(path))
+    assert code == 0, err
+    assert "user:      What is the capital of France?" in out
+    assert "assistant: Paris." in out
+    assert "openai.chat" in out
+
+
+def test_show_json_is_the_cassette_document(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(simple_chat("Hi", "Hello!"))
+    code, out, _ = run("show", str(path), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["format"] == "go-vcr-v2"
+    assert doc["conversation"][-1] == {
+        "role": "assistant",
+        "parts": [{"text": "Hello!", "type": "text"}],
+        "interaction": 0,
+    }
+    it = doc["interactions"][0]
+    for key in ("index", "method", "url", "status", "api", "usage", "chunks", "finish_reason"):
+        assert key in it
+    code, out, _ = run("show", str(path), "--json", "--interaction", "0")
+    assert json.loads(out)["index"] == 0
+
+
+def test_show_bad_file_exits_1_with_one_line_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("interactions: [unclosed\n")
+    code, out, err = run("show", str(path))
+    assert code == 1
+    assert err.count("\n") == 1
+    assert err.startswith(str(path))
+    assert "Traceback" not in out + err
+
+
+def test_show_missing_file_and_bad_interaction_are_usage_errors(tmp_path: Path) -> None:
+    assert run("show", str(tmp_path / "nope.yaml"))[0] == 2
+    path = tmp_path / "c.yaml"
+    path.write_text(simple_chat("Hi", "Hello!"))
+    code, _, err = run("show", str(path), "--interaction", "7")
+    assert code == 2
+    assert "0 to 0" in err
+
+
+def test_index_json_and_exit_status(tmp_path: Path) -> None:
+    root = tmp_path / "cassettes"
+    root.mkdir()
+    (root / "ok.yaml").write_text(simple_chat("Hi", "Hello!"))
+    db = str(tmp_path / "i.sqlite3")
+    code, out, _ = run("index", str(root), "--index", db, "--json")
+    assert code == 0
+    assert json.loads(out) == {"cassettes": 1, "interactions": 1, "errors": []}
+    (root / "bad.json").write_text("{")
+    code, out, _ = run("index", str(root), "--index", db, "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert doc["cassettes"] == 2
+    assert [e["path"] for e in doc["errors"]] == ["bad.json"]
+    code, out, err = run("index", str(root), "--index", db)
+    assert "2 cassettes, 1 interactions" in out
+    assert err.startswith("bad.json")
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for name in ("index", "show", "serve"):
+        assert name in out

@@ -1,0 +1,46 @@
+"""Usage adds up the same way for every provider, and a cost is never guessed."""
+
+from __future__ import annotations
+
+from app.usage import normalized, with_cost
+
+
+def test_anthropic_style_input_gets_cache_added() -> None:
+    u = normalized(
+        input_tokens=10,
+        output_tokens=20,
+        cached_input_tokens=100,
+        cache_write_tokens=5,
+        input_excludes_cache=True,
+    )
+    assert (u.input_tokens, u.output_tokens, u.total_tokens) == (115, 20, 135)
+
+
+def test_gemini_style_output_gets_thoughts_added() -> None:
+    u = normalized(
+        input_tokens=7, output_tokens=3, reasoning_tokens=40, output_excludes_reasoning=True
+    )
+    assert (u.output_tokens, u.reasoning_tokens, u.total_tokens) == (43, 40, 50)
+
+
+def test_missing_counts_stay_null() -> None:
+    u = normalized(input_tokens=None, output_tokens=None)
+    assert u.total_tokens is None
+    assert u.cached_input_tokens is None
+
+
+def test_reported_cost_is_kept_and_marked() -> None:
+    u = with_cost(normalized(input_tokens=1, output_tokens=1, cost_usd=0.5), "gpt-4o", "openai")
+    assert u is not None
+    assert (u.cost_usd, u.cost_source) == (0.5, "reported")
+
+
+def test_known_model_is_estimated_and_unknown_model_has_no_price() -> None:
+    u = with_cost(normalized(input_tokens=1_000_000, output_tokens=0), "gpt-4o", "openai")
+    assert u is not None
+    assert u.cost_source == "estimated"
+    assert u.cost_usd is not None
+    assert u.cost_usd > 0
+    none = with_cost(normalized(input_tokens=100, output_tokens=1), "my-private-model-x", None)
+    assert none is not None
+    assert (none.cost_usd, none.cost_source) == (None, None)
