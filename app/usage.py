@@ -109,7 +109,6 @@ def with_cost(
     return dataclasses.replace(usage, cost_usd=price, cost_source="estimated")
 
 
-@lru_cache(maxsize=4096)
 def estimate(
     model: str,
     provider: str | None,
@@ -121,23 +120,34 @@ def estimate(
 ) -> float | None:
     """Price of one call from the genai-prices table, or None when the model is not in it."""
     from genai_prices import Usage as PriceUsage
-    from genai_prices import calc_price
 
-    prov = _PRICE_PROVIDER.get(provider or "", provider) if provider else None
-    ts = datetime.fromisoformat(when) if when else None
+    price = _model_price(model, provider, when[:10] if when else None)
+    if price is None:
+        return None
     usage = PriceUsage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         cache_read_tokens=cached or None,
         cache_write_tokens=cache_write or None,
     )
+    total = price.calc_price(usage)["total_price"]
+    return float(total if isinstance(total, Decimal) else Decimal(str(total)))
+
+
+@lru_cache(maxsize=1024)
+def _model_price(model: str, provider: str | None, day: str | None) -> Any:
+    """The price entry for a model on a day; finding it is the costly part, so it is cached."""
+    from genai_prices import Usage as PriceUsage
+    from genai_prices import calc_price
+
+    prov = _PRICE_PROVIDER.get(provider or "", provider) if provider else None
+    ts = datetime.fromisoformat(day).replace(tzinfo=UTC) if day else None
+    probe = PriceUsage(input_tokens=1, output_tokens=1)
     for pid in (prov, None) if prov else (None,):
         try:
-            calc = calc_price(usage, model, provider_id=pid, genai_request_timestamp=ts)
+            return calc_price(probe, model, provider_id=pid, genai_request_timestamp=ts).model_price
         except (LookupError, ValueError, TypeError):
             continue
-        total = calc.total_price
-        return float(total if isinstance(total, Decimal) else Decimal(str(total)))
     return None
 
 

@@ -164,7 +164,11 @@ class Index:
             if f.error is not None:
                 step(_error_entry(f))
         if len(readable) >= PARALLEL_THRESHOLD and self.workers > 1:
-            with ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver")) as pool:
+            ctx = get_context("forkserver")
+            # Workers fork from a server that already imported the decoders and the price
+            # table, instead of each paying for those imports again.
+            ctx.set_forkserver_preload(["app.index.extract", "genai_prices"])
+            with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
                 results = pool.map(
                     extract_file,
                     [f.path for f in readable],
