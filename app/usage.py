@@ -130,7 +130,12 @@ def estimate(
         cache_read_tokens=cached or None,
         cache_write_tokens=cache_write or None,
     )
-    total = price.calc_price(usage)["total_price"]
+    try:
+        total = price.calc_price(usage)["total_price"]
+    except (ValueError, ArithmeticError, TypeError):
+        # Inconsistent counts (some providers report more cached tokens than input tokens)
+        # have no sound price: no estimate rather than a wrong one.
+        return None
     return float(total if isinstance(total, Decimal) else Decimal(str(total)))
 
 

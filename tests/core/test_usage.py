@@ -44,3 +44,10 @@ def test_known_model_is_estimated_and_unknown_model_has_no_price() -> None:
     none = with_cost(normalized(input_tokens=100, output_tokens=1), "my-private-model-x", None)
     assert none is not None
     assert (none.cost_usd, none.cost_source) == (None, None)
+
+
+def test_inconsistent_counts_get_no_estimate_instead_of_an_error() -> None:
+    u = normalized(input_tokens=293, output_tokens=10, cached_input_tokens=387)
+    priced = with_cost(u, "gpt-4o", "openai")
+    assert priced is not None
+    assert priced.cost_usd is None

@@ -1,0 +1,531 @@
+"""OpenAI Chat Completions and every gateway that speaks it (OpenRouter, Azure, Groq, xAI, ...).
+
+One decoder serves all of them: the request and the non-streamed response are read by the same
+code whoever answered, and a streamed response is first folded, event by event, into a
+snapshot shaped like the non-streamed body, so both paths meet in `_read_completion`. Gateway
+quirks (where reasoning text lives, how cost is reported, which upstream answered) are small
+lookups here rather than separate decoders.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app import usage as usage_mod
+from app.apis.base import Decoded, Exchange
+from app.apis.chat_parts import (
+    api_error,
+    as_dict,
+    as_int,
+    as_str,
+    dicts,
+    finish_reason,
+    is_event_stream,
+    media,
+    request_stream_flag,
+    sse_events,
+    text_of,
+    tool_call,
+)
+from app.model import Chunk as ModelChunk
+from app.model import (
+    ChunkKind,
+    Message,
+    Note,
+    Part,
+    ReasoningPart,
+    RefusalPart,
+    Role,
+    TextPart,
+    Tool,
+    ToolCallPart,
+    ToolResultPart,
+    UnknownPart,
+    Usage,
+)
+
+_ROLES: dict[str, Role] = {
+    "system": "system",
+    "developer": "developer",
+    "user": "user",
+    "assistant": "assistant",
+    "tool": "tool",
+    "function": "tool",
+}
+
+_OBJECTS = ("chat.completion", "chat.completion.chunk")
+
+# Hosts the registry's table does not know, and what answers there.
+_DIALECT_HOSTS = (
+    ("hyper.charm.land", "hyper"),
+    ("ollama.com", "ollama"),
+    ("localhost:11434", "ollama"),
+    ("api.z.ai", "zai"),
+    ("fireworks.ai", "fireworks"),
+)
+
+
+class OpenAIChatDecoder:
+    name = "openai.chat"
+
+    def detect(self, ex: Exchange) -> bool:
+        if ex.raw.request.method.upper() == "GET":  # listing stored completions is not a chat
+            return False
+        if ex.path.rstrip("/").endswith("/chat/completions"):
+            return True
+        # Response-only snapshots and custom proxy paths: recognise the body itself.
+        if as_dict(ex.response_json).get("object") in _OBJECTS:
+            return True
+        head = (ex.raw.response.body or b"")[:2000]
+        return head.lstrip().startswith(b"data:") and b'"chat.completion.chunk"' in head
+
+    def decode(self, ex: Exchange) -> Decoded:
+        d = Decoded(api=self.name)
+        body = as_dict(ex.request_json)
+        d.model = as_str(body.get("model"))
+        d.messages = request_messages(body.get("messages"))
+        d.tools = request_tools(body)
+        d.streaming = request_stream_flag(body) or is_event_stream(ex)
+        status = ex.status or 0
+        snapshot: Any = None
+        if status >= 400 and (ex.response_json is not None or not is_event_stream(ex)):
+            d.error = api_error(ex.response_json, status)
+        elif is_event_stream(ex):
+            snapshot = _fold_stream(ex, d)
+        elif isinstance(ex.response_json, dict):
+            snapshot = ex.response_json
+            d.error = api_error(snapshot)
+        elif ex.raw.response.body:
+            d.warnings.append(Note("response body is neither JSON nor an event stream"))
+        if isinstance(snapshot, dict):
+            _read_completion(snapshot, d)
+        d.provider, d.upstream_provider = _providers(ex, snapshot)
+        return d
+
+
+DECODER = OpenAIChatDecoder()
+
+
+# ---- request ---------------------------------------------------------------------------------
+
+
+def request_messages(raw: Any) -> list[Message]:
+    """The input messages, with each tool result named after the call it answers."""
+    if not isinstance(raw, list):
+        return []
+    names: dict[str, str] = {}
+    out: list[Message] = []
+    for msg in raw:
+        if not isinstance(msg, dict):
+            out.append(Message("user", (UnknownPart(msg),)))
+            continue
+        role = _ROLES.get(str(msg.get("role")))
+        if role is None:
+            out.append(Message("user", (UnknownPart(msg),)))
+            continue
+        if role == "tool":
+            call_id = as_str(msg.get("tool_call_id"))
+            name = as_str(msg.get("name")) or names.get(call_id or "")
+            part = ToolResultPart(call_id, name, text_of(msg.get("content")))
+            out.append(Message("tool", (part,)))
+            continue
+        parts = assistant_parts(msg) if role == "assistant" else content_parts(msg.get("content"))
+        for p in parts:
+            if isinstance(p, ToolCallPart) and p.id:
+                names[p.id] = p.name
+        out.append(Message(role, tuple(parts)))
+    return out
+
+
+def content_parts(content: Any) -> list[Part]:
+    if content is None or content == "":
+        return []
+    if isinstance(content, str):
+        return [TextPart(content)]
+    if not isinstance(content, list):
+        return [UnknownPart(content)]
+    parts: list[Part] = []
+    for item in content:
+        parts.extend(_content_item(item))
+    return parts
+
+
+def _content_item(item: Any) -> list[Part]:
+    if isinstance(item, str):
+        return [TextPart(item)] if item else []
+    if not isinstance(item, dict):
+        return [UnknownPart(item)]
+    kind = item.get("type")
+    if kind in ("text", "input_text", "output_text") and isinstance(item.get("text"), str):
+        return [TextPart(item["text"])] if item["text"] else []
+    if kind == "refusal":
+        return [RefusalPart(text_of(item.get("refusal")))]
+    if kind == "image_url":
+        ref = item.get("image_url")
+        return [media("image", ref.get("url") if isinstance(ref, dict) else ref)]
+    if kind == "input_audio":
+        audio = item.get("input_audio") or {}
+        fmt = audio.get("format") if isinstance(audio, dict) else None
+        return [media("audio", None, f"audio/{fmt}" if fmt else None)]
+    if kind == "file":
+        file = item.get("file") or {}
+        data = file.get("file_data") if isinstance(file, dict) else None
+        return [media("file", data if isinstance(data, str) and data.startswith("data:") else None)]
+    if kind == "thinking":  # Mistral reasoning chunks
+        text = text_of(item.get("thinking"))
+        return [ReasoningPart(text)] if text else []
+    return [UnknownPart(item)]
+
+
+def assistant_parts(msg: dict[str, Any]) -> list[Part]:
+    """An assistant message (history or response): reasoning, content, refusal, tool calls."""
+    parts: list[Part] = _reasoning_parts(msg)
+    parts.extend(content_parts(msg.get("content")))
+    if msg.get("refusal"):
+        parts.append(RefusalPart(text_of(msg["refusal"])))
+    if isinstance(msg.get("audio"), dict):
+        parts.append(media("audio", None))
+        transcript = msg["audio"].get("transcript")
+        if transcript:
+            parts.append(TextPart(str(transcript)))
+    for call in dicts(msg.get("tool_calls")):
+        fn = as_dict(call.get("function"))
+        parts.append(tool_call(call.get("id"), fn.get("name"), fn.get("arguments")))
+    legacy = msg.get("function_call")
+    if isinstance(legacy, dict):
+        parts.append(tool_call(None, legacy.get("name"), legacy.get("arguments")))
+    return parts
+
+
+def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:
+    """Structured `reasoning_details` win over the plain string that repeats them."""
+    parts: list[Part] = []
+    for det in dicts(msg.get("reasoning_details")):
+        kind = det.get("type")
+        if kind == "reasoning.encrypted":
+            parts.append(ReasoningPart("", redacted=True))
+        elif kind in ("reasoning.text", "reasoning.summary"):
+            text = text_of(det.get("text") if kind == "reasoning.text" else det.get("summary"))
+            if text:
+                parts.append(ReasoningPart(text))
+        else:
+            parts.append(UnknownPart(det))
+    if parts:
+        return parts
+    for key in ("reasoning_content", "reasoning"):
+        if as_str(msg.get(key)):
+            return [ReasoningPart(msg[key])]
+    return []
+
+
+def request_tools(body: dict[str, Any]) -> list[Tool]:
+    tools: list[Tool] = []
+    for item in dicts(body.get("tools")):
+        fn = item.get("function")
+        if isinstance(fn, dict):
+            tools.append(Tool(str(fn.get("name", "")), fn.get("description"), fn.get("parameters")))
+        else:  # built-in tools (web search, code interpreter...) are named by their type
+            tools.append(Tool(str(item.get("name") or item.get("type") or "?"), None, item))
+    for fn in dicts(body.get("functions")):
+        tools.append(Tool(str(fn.get("name", "")), fn.get("description"), fn.get("parameters")))
+    return tools
+
+
+# ---- response --------------------------------------------------------------------------------
+
+
+def _read_completion(doc: dict[str, Any], d: Decoded) -> None:
+    """Fill the response side from a non-streamed body or a folded stream snapshot."""
+    d.model = as_str(doc.get("model")) or d.model
+    choices = list(dicts(doc.get("choices")))
+    choices.sort(key=lambda c: as_int(c.get("index")) or 0)
+    if choices:
+        first = choices[0]
+        msg = first.get("message")
+        if isinstance(msg, dict):
+            d.response = Message("assistant", tuple(assistant_parts(msg)))
+        d.finish_reason, d.finish_reason_raw = finish_reason(first.get("finish_reason"))
+        if len(choices) > 1:
+            d.warnings.append(Note(f"{len(choices)} choices were returned; the first is shown"))
+    d.usage = chat_usage(_usage_object(doc))
+    d.warnings.extend(_filter_notes(doc, choices))
+
+
+def _usage_object(doc: dict[str, Any]) -> Any:
+    use = doc.get("usage")
+    return use if isinstance(use, dict) else as_dict(doc.get("x_groq")).get("usage")
+
+
+def chat_usage(raw: Any) -> Usage | None:
+    """Chat Completions usage: prompt and completion counts are already inclusive totals.
+
+    xAI is the exception: its completion count leaves reasoning out, which shows in the
+    arithmetic (prompt + completion + reasoning == total), so that case is added back.
+    """
+    if not isinstance(raw, dict):
+        return None
+    prompt = as_int(raw.get("prompt_tokens"))
+    completion = as_int(raw.get("completion_tokens"))
+    total = as_int(raw.get("total_tokens"))
+    pdet = as_dict(raw.get("prompt_tokens_details"))
+    cdet = as_dict(raw.get("completion_tokens_details"))
+    cached = as_int(pdet.get("cached_tokens"))
+    if cached is None:
+        cached = as_int(raw.get("prompt_cache_hit_tokens"))  # DeepSeek
+    written = as_int(pdet.get("cache_write_tokens"))
+    if written is None:
+        written = as_int(raw.get("cache_creation_input_tokens"))  # Vercel
+    reasoning = as_int(cdet.get("reasoning_tokens"))
+    excludes = (
+        prompt is not None
+        and completion is not None
+        and total is not None
+        and bool(reasoning)
+        and prompt + completion + (reasoning or 0) == total
+    )
+    return usage_mod.normalized(
+        input_tokens=prompt,
+        output_tokens=completion,
+        cached_input_tokens=cached,
+        cache_write_tokens=written,
+        reasoning_tokens=reasoning,
+        output_excludes_reasoning=excludes,
+        cost_usd=_reported_cost(raw.get("cost")),
+        raw=raw,
+    )
+
+
+def _reported_cost(cost: Any) -> float | None:
+    """OpenRouter and Vercel send a number; Charm Hyper an object with `usd`."""
+    if isinstance(cost, dict):
+        cost = cost.get("usd")
+    if isinstance(cost, bool) or not isinstance(cost, (int, float, str)):
+        return None
+    try:
+        return float(cost)
+    except ValueError:
+        return None
+
+
+def _filter_notes(doc: dict[str, Any], choices: list[dict[str, Any]]) -> list[Note]:
+    """Azure's content filter verdicts, when one of them actually filtered something."""
+    results = [r.get("content_filter_results") for r in dicts(doc.get("prompt_filter_results"))]
+    results += [c.get("content_filter_results") for c in choices]
+    hits = sorted(
+        {name for r in results for name, v in as_dict(r).items() if as_dict(v).get("filtered")}
+    )
+    return [Note("content filter flagged: " + ", ".join(hits))] if hits else []
+
+
+def _providers(ex: Exchange, doc: Any) -> tuple[str | None, str | None]:
+    """Who answered: from the host, URL and body; a gateway's upstream from what it reports."""
+    url = ex.raw.request.url
+    provider: str | None = None
+    for needle, name in _DIALECT_HOSTS:
+        if needle in url:
+            provider = name
+    if "/openai/deployments/" in ex.path or "api-version=" in url:
+        provider = "azure"
+    if not ex.host and url.startswith("<") and "_" in url:  # a recorder's placeholder base URL
+        provider = url[1 : url.index("_")].lower()
+    upstream: str | None = None
+    if isinstance(doc, dict):
+        if doc.get("system_fingerprint") == "fp_ollama":
+            provider = "ollama"
+        if isinstance(doc.get("provider"), str):
+            upstream = doc["provider"]
+            if str(doc.get("id", "")).startswith("gen-"):  # OpenRouter, even behind a proxy URL
+                provider = "openrouter"
+        choices = list(dicts(doc.get("choices")))
+        meta = (
+            as_dict(as_dict(choices[0].get("message")).get("provider_metadata")) if choices else {}
+        )
+        routed = as_dict(as_dict(meta.get("gateway")).get("routing")).get("finalProvider")
+        upstream = as_str(routed) or upstream
+    if "huggingface.co" in ex.host:
+        first = ex.path.strip("/").split("/", 1)[0]
+        if first and first not in ("v1", "models"):
+            upstream = first
+    return provider, upstream
+
+
+# ---- streaming -------------------------------------------------------------------------------
+
+
+def _fold_stream(ex: Exchange, d: Decoded) -> dict[str, Any]:
+    """Fold every SSE event into one body shaped like a non-streamed response."""
+    events, framing_warnings = sse_events(ex)
+    d.warnings.extend(Note(w) for w in framing_warnings)
+    fold = _ChatFold()
+    done = False
+    for ev in events:
+        kind: ChunkKind = "other"
+        if ev.data.strip() == "[DONE]":
+            done = True
+        elif not ev.is_json or not isinstance(ev.payload, dict):
+            d.warnings.append(Note(f"stream event {ev.seq} is not a JSON object; kept as is"))
+        else:
+            kind = fold.add(ev.payload)
+            err = api_error(ev.payload)
+            if err is not None:
+                d.error, kind = err, "error"
+        d.chunks.append(ModelChunk(ev.seq, ev.event, ev.data, kind))
+    if not done and not fold.finished and d.error is None:
+        d.warnings.append(Note("stream ends with no finish reason and no [DONE]: may be cut short"))
+    return fold.snapshot()
+
+
+class _ChatFold:
+    """Accumulates chat.completion.chunk deltas per choice `index` and tool-call `index`."""
+
+    def __init__(self) -> None:
+        self.top: dict[str, Any] = {}
+        self.choices: dict[int, dict[str, Any]] = {}
+        self.finished = False
+
+    def add(self, chunk: dict[str, Any]) -> ChunkKind:
+        for key, value in chunk.items():
+            if key != "choices" and value not in (None, "", [], 0):
+                self.top[key] = value
+        kinds: set[ChunkKind] = set()
+        for choice in dicts(chunk.get("choices")):
+            kinds |= self._add_choice(choice)
+        if isinstance(_usage_object(chunk), dict):
+            kinds.add("usage")
+        for kind in ("tool_call", "text", "reasoning", "finish", "usage"):
+            if kind in kinds:
+                return kind
+        return "other"
+
+    def _add_choice(self, choice: dict[str, Any]) -> set[ChunkKind]:
+        index = as_int(choice.get("index")) or 0
+        acc = self.choices.setdefault(index, {"index": index, "message": _MessageFold()})
+        kinds: set[ChunkKind] = set()
+        delta = choice.get("delta")
+        if isinstance(delta, dict):
+            kinds |= acc["message"].add(delta)
+        for key in ("finish_reason", "native_finish_reason", "content_filter_results"):
+            if choice.get(key):
+                acc[key] = choice[key]
+        if choice.get("finish_reason"):
+            self.finished = True
+            kinds.add("finish")
+        return kinds
+
+    def snapshot(self) -> dict[str, Any]:
+        doc = dict(self.top)
+        doc["choices"] = [
+            {**acc, "message": acc["message"].snapshot()} for _, acc in sorted(self.choices.items())
+        ]
+        return doc
+
+
+class _MessageFold:
+    def __init__(self) -> None:
+        self.content: list[dict[str, Any]] = []  # merged text / thinking / other items
+        self.strings: dict[str, str] = {}  # refusal, reasoning, reasoning_content
+        self.details: dict[tuple[Any, Any], dict[str, Any]] = {}
+        self.calls: list[dict[str, Any]] = []
+        self.slot: dict[int, int] = {}  # tool-call index -> position in self.calls
+        self.extra: dict[str, Any] = {}
+
+    def add(self, delta: dict[str, Any]) -> set[ChunkKind]:
+        kinds: set[ChunkKind] = set()
+        content = delta.get("content")
+        for item in content if isinstance(content, list) else [content]:
+            kinds |= self._add_content(item)
+        for key in ("refusal", "reasoning", "reasoning_content"):
+            if isinstance(delta.get(key), str) and delta[key]:
+                self.strings[key] = self.strings.get(key, "") + delta[key]
+                kinds.add("text" if key == "refusal" else "reasoning")
+        for det in dicts(delta.get("reasoning_details")):
+            self._add_detail(det)
+            kinds.add("reasoning")
+        for call in dicts(delta.get("tool_calls")):
+            self._add_call(call)
+            kinds.add("tool_call")
+        if isinstance(delta.get("function_call"), dict):
+            self._add_call({"index": 0, "function": delta["function_call"]})
+            kinds.add("tool_call")
+        for key in ("audio", "provider_metadata", "annotations"):
+            if delta.get(key):
+                self.extra[key] = delta[key]
+        return kinds
+
+    def _add_content(self, item: Any) -> set[ChunkKind]:
+        if item is None or item == "":
+            return set()
+        if isinstance(item, str):
+            item = {"type": "text", "text": item}
+        if not isinstance(item, dict):
+            self.content.append({"type": "unknown", "raw": item})
+            return {"other"}
+        kind = item.get("type")
+        if kind == "thinking":
+            text = text_of(item.get("thinking"))
+            item = {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
+        last = self.content[-1] if self.content else None
+        if last is not None and kind == "text" == last.get("type"):
+            last["text"] += text_of(item.get("text"))
+        elif last is not None and kind == "thinking" == last.get("type"):
+            last["thinking"][0]["text"] += item["thinking"][0]["text"]
+        else:
+            self.content.append(dict(item))
+        return {"reasoning" if kind == "thinking" else "text" if kind == "text" else "other"}
+
+    def _add_detail(self, det: dict[str, Any]) -> None:
+        key = (det.get("index"), det.get("type"))
+        cur = self.details.get(key)
+        if cur is None:
+            self.details[key] = dict(det)
+            return
+        for field, value in det.items():
+            if field in ("text", "summary", "data") and isinstance(value, str):
+                cur[field] = (cur.get(field) or "") + value
+            elif value is not None:
+                cur[field] = value
+
+    def _add_call(self, call: dict[str, Any]) -> None:
+        fn = as_dict(call.get("function"))
+        index = as_int(call.get("index"))
+        if index is None:
+            index = len(self.slot)
+        pos = self.slot.get(index)
+        new_id = call.get("id")
+        if pos is not None and new_id and self.calls[pos].get("id") not in (None, new_id):
+            pos = None  # a different id at a used index is a new call
+        if pos is None:
+            pos = len(self.calls)
+            self.slot[index] = pos
+            self.calls.append({"id": None, "function": {"name": "", "arguments": ""}})
+        cur = self.calls[pos]
+        if new_id:
+            cur["id"] = new_id
+        if fn.get("name"):
+            cur["function"]["name"] = fn["name"]
+        args = fn.get("arguments")
+        if isinstance(args, str):
+            cur["function"]["arguments"] += args
+        elif args is not None:  # a server that sends the arguments as an object, whole
+            cur["function"]["arguments"] = json.dumps(args)
+
+    def snapshot(self) -> dict[str, Any]:
+        msg: dict[str, Any] = {"role": "assistant", **self.strings, **self.extra}
+        if all(item.get("type") == "text" for item in self.content):
+            msg["content"] = "".join(item["text"] for item in self.content) or None
+        else:
+            msg["content"] = [
+                item["raw"] if item.get("type") == "unknown" else item for item in self.content
+            ]
+        if self.details:
+            msg["reasoning_details"] = list(self.details.values())
+        if self.calls:
+            msg["tool_calls"] = self.calls
+        return msg
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+
+__all__ = ["DECODER", "OpenAIChatDecoder", "chat_usage", "content_parts", "request_messages"]

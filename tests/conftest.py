@@ -1,0 +1,38 @@
+"""Fixtures shared by every test module.
+
+- `--update-goldens`: rewrite golden files instead of comparing with them (see
+  tests/apis/test_golden.py); review the resulting diff before committing it.
+- `update_goldens`: True when that option was given.
+- `corpus_dir`: the shared corpus of real cassettes (`../shared/corpus` beside the repository);
+  tests that use it are skipped when it is absent, so the suite runs anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/** from the current decoders instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    return CORPUS
