@@ -1,0 +1,41 @@
+"""Datadog test-agent snapshots: one JSON file per exchange, `{request, response}` at the top."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.formats.base import RawCassette, ReadContext
+from app.formats.build import CassetteBuilder
+from app.formats.fields import body_bytes, headers, status_code, text
+
+
+class DdTestAgentReader:
+    name = "dd-test-agent"
+
+    def detect(self, doc: Any) -> bool:
+        if not isinstance(doc, dict) or set(doc) - {"request", "response"}:
+            return False
+        request, response = doc.get("request"), doc.get("response")
+        return (
+            isinstance(request, dict)
+            and isinstance(response, dict)
+            and "url" in request
+            and "status" in response
+        )
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        out = CassetteBuilder(self.name, ctx)
+        request, response = doc["request"], doc["response"]
+        out.add(
+            method=text(request.get("method")),
+            url=text(request.get("url")),
+            request_headers=headers(request.get("headers")),
+            request_body=body_bytes(request.get("body")),
+            status=status_code(response.get("status")),
+            response_headers=headers(response.get("headers")),
+            response_body=body_bytes(response.get("body")),
+        )
+        return out.result()
+
+
+DD_TEST_AGENT = DdTestAgentReader()

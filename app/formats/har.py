@@ -1,0 +1,89 @@
+"""HTTP Archive 1.2 (`log.entries[]`), as JSON or written out as YAML.
+
+Polly.JS stores binary bodies as base64 and, for chunked responses, as a JSON list of base64
+chunks inside `content.text`; both are joined back into one body here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from app.formats.base import RawCassette, ReadContext
+from app.formats.build import CassetteBuilder
+from app.formats.fields import (
+    body_bytes,
+    headers,
+    mapping,
+    number,
+    optional_text,
+    status_code,
+    text,
+    unbase64,
+)
+
+
+def _entries(doc: Any) -> list[Any] | None:
+    log = doc.get("log") if isinstance(doc, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    return entries if isinstance(entries, list) else None
+
+
+def _content(content: Any) -> bytes | None:
+    if not isinstance(content, dict) or content.get("text") is None:
+        return None
+    body = content["text"]
+    if text(content.get("encoding")).lower() != "base64":
+        return body_bytes(body)
+    if isinstance(body, str) and body.lstrip().startswith("["):
+        try:
+            chunks = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            chunks = None
+        if isinstance(chunks, list):
+            return b"".join(unbase64(c) for c in chunks)
+    if isinstance(body, list):
+        return b"".join(unbase64(c) for c in body)
+    return unbase64(body)
+
+
+def _duration(entry: dict[str, Any]) -> float | None:
+    total = number(entry.get("time"))
+    if total is not None:
+        return total
+    timings = entry.get("timings")
+    if not isinstance(timings, dict):
+        return None
+    parts = [t for t in (number(v) for v in timings.values()) if t is not None]
+    return sum(parts) if parts else None
+
+
+class HarReader:
+    name = "har"
+
+    def detect(self, doc: Any) -> bool:
+        return _entries(doc) is not None
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        out = CassetteBuilder(self.name, ctx)
+        for entry in _entries(doc) or []:
+            entry = mapping(entry)
+            request = mapping(entry.get("request"))
+            response = mapping(entry.get("response"))
+            out.add(
+                method=text(request.get("method")),
+                url=text(request.get("url")),
+                request_headers=headers(request.get("headers")),
+                request_body=_content(request.get("postData")),
+                status=status_code(response.get("status")),
+                response_headers=headers(response.get("headers")),
+                response_body=_content(response.get("content")),
+                id=optional_text(entry.get("_id")),
+                duration_ms=_duration(entry),
+                recorded_at=optional_text(entry.get("startedDateTime")),
+            )
+        return out.result()
+
+
+HAR = HarReader()

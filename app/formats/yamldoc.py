@@ -1,0 +1,166 @@
+"""Parse cassette YAML safely: tags become plain data, and hostile shapes are refused up front.
+
+libyaml composes documents recursively in C, so a few kilobytes of `[[[[...` crash the whole
+process before any Python check could run. Nesting is therefore bounded *before* libyaml sees
+the text: a cheap byte-level estimate clears ordinary files, and only suspicious ones pay for
+an exact, non-recursive walk over parser events. Alias expansion (billion laughs) is measured
+on the composed node graph, and only when the text holds an anchor and its alias.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+import yaml
+
+from app.formats.base import ReadError, ReadLimits
+
+_ANCHOR = re.compile(rb"&([^\s\[\]{},]+)")
+_ALIAS = re.compile(rb"\*([^\s\[\]{},]+)")
+_BEFORE_ANCHOR = b" \t\r\n[{,:-"
+_DASHES = bytes.maketrans(b"?", b"-")
+_FLOW_CHARS = bytes.maketrans(b"[{]}", b"(())")
+_NOT_FLOW = bytes(c for c in range(256) if c not in b"[{]}")
+
+
+def _plain(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
+    """Any tag we do not know (Ruby structs, Python objects...) is read as the data it wraps."""
+    del tag_suffix
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+
+
+def _binary(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """`!binary` (Ruby) and `!!binary` become bytes; text that is not base64 stays text."""
+    if not isinstance(node, yaml.ScalarNode):
+        return _plain(loader, "", node)
+    value = loader.construct_scalar(node)
+    try:
+        return base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return value
+
+
+class CassetteLoader(yaml.CSafeLoader):
+    """CSafeLoader that never executes or rejects a tag."""
+
+
+CassetteLoader.add_constructor("!binary", _binary)
+CassetteLoader.add_constructor("tag:yaml.org,2002:binary", _binary)
+CassetteLoader.add_multi_constructor("!", _plain)
+CassetteLoader.add_multi_constructor("tag:yaml.org,2002:", _plain)
+CassetteLoader.add_multi_constructor("", _plain)
+
+
+def flow_depth_bound(data: bytes) -> int:
+    """Upper bound of bracket nesting: strip balanced pairs pass by pass (each pass runs in C)."""
+    flow = data.translate(_FLOW_CHARS, _NOT_FLOW)
+    passes = 0
+    while b"()" in flow:
+        flow = flow.replace(b"()", b"")
+        passes += 1
+    return passes + flow.count(b"(")
+
+
+def _may_nest_deeper(data: bytes, max_depth: int) -> bool:
+    """Cheap over-estimate: deep indentation, long `- - -` runs, or deep brackets."""
+    indent = max_depth // 2
+    compact = max_depth // 5
+    flow = max_depth - indent - compact
+    return (
+        data.find(b"\n" + b" " * indent) >= 0
+        or data.translate(_DASHES, b" \t").find(b"-" * compact) >= 0
+        or flow_depth_bound(data) >= flow
+    )
+
+
+def _names(pattern: re.Pattern[bytes], data: bytes) -> set[bytes]:
+    """Names after `&` or `*` where YAML allows a node property (not inside a word or URL)."""
+    return {
+        match[1]
+        for match in pattern.finditer(data)
+        if match.start() == 0 or data[match.start() - 1 : match.start()] in _BEFORE_ANCHOR
+    }
+
+
+def _may_alias(data: bytes) -> bool:
+    """Whether some `&name` anchor is also used as a `*name` alias."""
+    anchors = _names(_ANCHOR, data)
+    return bool(anchors) and not anchors.isdisjoint(_names(_ALIAS, data))
+
+
+def _check_depth(data: bytes, max_depth: int) -> None:
+    depth = 0
+    try:
+        for event in yaml.parse(data, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > max_depth:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise ReadError(f"data nested deeper than {max_depth} levels", line)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc) from None
+
+
+def _check_aliases(root: yaml.Node, max_nodes: int) -> None:
+    """Count the nodes aliases would add once expanded, without expanding them."""
+    sizes: dict[int, int] = {}
+    alias_total = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            alias_total += sizes[key]
+            if alias_total > max_nodes:
+                raise ReadError(f"YAML aliases expand to more than {max_nodes} nodes")
+            continue
+        sizes[key] = 0  # a node under construction: a self-reference counts as nothing more
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def yaml_error(exc: yaml.YAMLError) -> ReadError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return ReadError(f"invalid YAML: {problem}", mark.line + 1 if mark else None)
+
+
+def load_yaml(data: bytes, limits: ReadLimits) -> Any:
+    """The first YAML document of `data` as plain Python data, or ReadError."""
+    if _may_nest_deeper(data, limits.max_depth):
+        _check_depth(data, limits.max_depth)
+    loader = CassetteLoader(data)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _may_alias(data):
+            _check_aliases(node, limits.max_alias_nodes)
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc) from None
+    except RecursionError:
+        raise ReadError(f"data nested deeper than {limits.max_depth} levels") from None
+    finally:
+        loader.dispose()

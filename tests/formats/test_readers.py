@@ -1,0 +1,221 @@
+"""What each reader makes of its hand-written fixtures: the values a user would see."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import brotli
+import pytest
+
+from app.formats import read_cassette
+from app.formats.base import RawCassette, ReadLimits
+
+Read = Callable[[str], RawCassette]
+
+
+def _only(cassette: RawCassette, fmt: str, count: int) -> RawCassette:
+    assert cassette.errors == ()
+    assert cassette.format == fmt
+    assert len(cassette.interactions) == count
+    return cassette
+
+
+def test_go_vcr_v2_reads_fields_durations_and_repeated_headers(read_fixture: Read) -> None:
+    first, second = _only(read_fixture("go-vcr-v2.yaml"), "go-vcr-v2", 2).interactions
+    assert (first.id, first.request.method, first.response.status) == ("0", "POST", 200)
+    assert first.request.url == "https://api.openai.com/v1/chat/completions"
+    assert json.loads(first.response.body or b"")["choices"][0]["message"]["content"] == "Hi!"
+    assert first.duration_ms == 62_500.0
+    assert first.response.headers == (
+        ("Content-Type", "application/json"),
+        ("Set-Cookie", "a=1"),
+        ("Set-Cookie", "b=2"),
+    )
+    assert second.request.body == b"q=weather"
+    assert (second.response.status, second.duration_ms) == (429, 350.0)
+    assert second.response.body == b'data: {"n":1}\n\ndata: [DONE]\n\n'
+
+
+def test_go_vcr_v1(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("go-vcr-v1.yaml"), "go-vcr-v1", 1).interactions
+    assert only.duration_ms == 812.5
+    assert b'"text":"pong"' in (only.response.body or b"")
+
+
+def test_vcrpy_binary_and_folded_bodies(read_fixture: Read) -> None:
+    chat, models = _only(read_fixture("vcrpy.yaml"), "vcrpy", 2).interactions
+    assert json.loads(chat.request.body or b"")["messages"][0]["content"] == "Say hi"
+    assert chat.response.body == b'{"id": "chatcmpl-2", "choices": []}'
+    assert (models.request.method, models.request.body) == ("GET", None)
+
+
+def test_vcrpy_json_serializer(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("vcrpy.serializer-json.json"), "vcrpy", 1).interactions
+    assert json.loads(only.response.body or b"")["id"] == "resp_1"
+
+
+def test_vcrpy_parsed_body_becomes_json_and_binary_headers_text(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("vcrpy.parsed-body.yaml"), "vcrpy", 1)
+    (only,) = cassette.interactions
+    assert only.request.headers == (("content-type", "application/json"),)
+    assert json.loads(only.request.body or b"")["messages"] == [
+        {"role": "user", "content": "Hello"}
+    ]
+    assert json.loads(only.response.body or b"")["content"][0]["text"] == "Hello there"
+    # `br` in the header, but the serializer stored decoded data: no warning, body intact.
+    assert cassette.warnings == ()
+
+
+def test_ruby_vcr_binary_base64_and_recorded_at(read_fixture: Read) -> None:
+    ok, missing = _only(read_fixture("ruby-vcr.yml"), "ruby-vcr", 2).interactions
+    assert json.loads(ok.response.body or b"")["content"][0]["text"] == "4"
+    assert ok.recorded_at == "Wed, 19 Aug 2026 14:34:12 GMT"
+    assert ok.request.headers == (("X-Api-Key", "<ANTHROPIC_API_KEY>"),)
+    assert (missing.response.status, missing.response.body) == (404, b'{"error":"not found"}')
+
+
+def test_old_ruby_struct_cassette_is_data_not_code(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("ruby-vcr.struct.yml"), "ruby-vcr", 1).interactions
+    assert (only.request.method, only.response.status) == ("POST", 200)
+    assert b'" world"' in (only.response.body or b"")
+
+
+def test_r_vcr_scalar_headers_and_numeric_status(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("r-vcr.yml"), "r-vcr", 1).interactions
+    assert only.response.status == 200
+    assert ("content-type", "application/json") in only.response.headers
+    assert json.loads(only.response.body or b"")["id"] == "resp_r1"
+    assert only.recorded_at == "2026-08-02 22:27:00"
+
+
+def test_har_json_timing_and_started(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("har.json"), "har", 1).interactions
+    assert (only.id, only.duration_ms) == ("3f2a", 1620.0)
+    assert only.recorded_at == "2026-01-30T06:09:58.269Z"
+    assert ("x-api-key", "[REDACTED]") in only.request.headers
+
+
+def test_har_yaml_with_base64_chunks_joins_them(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("har.polly-chunks.yaml"), "har", 1).interactions
+    assert json.loads(only.response.body or b"")["candidates"][0]["content"]["parts"] == [
+        {"text": "Paris"}
+    ]
+    assert only.duration_ms == 430.0  # sum of the non-negative timings
+
+
+def test_httprr_framing_and_chunked_body(read_fixture: Read) -> None:
+    post, get = _only(read_fixture("httprr.httprr"), "httprr", 2).interactions
+    assert (post.request.method, post.request.url) == (
+        "POST",
+        "https://api.openai.com/v1/chat/completions",
+    )
+    assert ("User-Agent", "langchaingo-httprr") in post.request.headers
+    assert json.loads(post.response.body or b"")["message"]["content"] == "Hi"
+    assert (get.request.url, get.response.status) == ("http://localhost:11434/api/tags", 403)
+
+
+def test_httprr_with_no_exchanges_is_valid() -> None:
+    cassette = read_cassette(b"httprr trace v1\n", "empty.httprr")
+    assert (cassette.format, cassette.interactions, cassette.errors) == ("httprr", (), ())
+
+
+def test_httprr_truncated_exchange_is_an_error_with_line() -> None:
+    cassette = read_cassette(b"httprr trace v1\n10 10\nGET / HTTP", "cut.httprr")
+    assert cassette.format == "unknown"
+    assert cassette.errors[0].line == 2
+    assert "truncated" in cassette.errors[0].message
+
+
+def test_split_lists_pair_requests_with_responses(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("vcrpy-split.yaml"), "vcrpy-split", 1).interactions
+    assert b'"Hello"' in (only.response.body or b"")
+    assert only.request.url.endswith("/converse")
+
+
+def test_split_lists_inside_gzip_file(fixtures_dir: Path) -> None:
+    packed = gzip.compress((fixtures_dir / "vcrpy-split.yaml").read_bytes())
+    _only(read_cassette(packed, "x.yaml.gz"), "vcrpy-split", 1)
+
+
+def test_dd_test_agent_snapshot(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("dd-test-agent.json"), "dd-test-agent", 1)
+    (only,) = cassette.interactions
+    assert only.request.url == "https://api.mistral.ai/v1/chat/completions"
+    assert b"Hello!" in (only.response.body or b"")
+    assert cassette.warnings == ()  # zstd header on a body stored decoded
+
+
+def test_response_snapshot_is_partial_with_warning(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("response-snapshot.json"), "response-snapshot", 1)
+    (only,) = cassette.interactions
+    assert only.partial
+    assert only.response.status == 200
+    assert only.response.body is not None
+    assert only.response.body.startswith(b"event: message_start")
+    assert any("only the response" in w.message for w in cassette.warnings)
+
+
+def test_bare_response_body_is_partial(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("response-body.json"), "response-body", 1)
+    (only,) = cassette.interactions
+    assert only.partial
+    assert only.request.url == ""
+    assert json.loads(only.response.body or b"")["choices"][0]["finish_reason"] == "tool_calls"
+
+
+def test_websocket_log_keeps_messages_as_frames(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("websocket-log.yaml"), "websocket-log", 1).interactions
+    assert [f.direction for f in only.frames] == ["send", "receive", "receive"]
+    assert json.loads(only.frames[1].data) == {
+        "type": "response.output_text.delta",
+        "delta": "Hello",
+    }
+    assert only.frames[2].data == '{"type": "response.done"}'
+
+
+def test_grpc_samples_become_json_bodies_and_frames(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("grpc-log.yaml"), "grpc-log", 1).interactions
+    assert json.loads(only.request.body or b"")["model"] == "grok-4-fast"
+    assert json.loads(only.response.body or b"")["outputs"][0]["message"]["content"] == "Hello"
+    assert [f.direction for f in only.frames] == ["send", "receive"]
+
+
+def _vcrpy_with_body(encoding: str, body: bytes) -> bytes:
+    encoded = base64.b64encode(body).decode()
+    return (
+        "interactions:\n- request: {method: GET, uri: 'https://x.test/', body: null, headers: {}}\n"
+        "  response:\n    status: {code: 200, message: OK}\n"
+        f"    headers: {{Content-Encoding: [{encoding}]}}\n"
+        f"    body: {{string: !!binary '{encoded}'}}\nversion: 1\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "pack"),
+    [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress)],
+)
+def test_content_encoding_is_undone(encoding: str, pack: Callable[[bytes], bytes]) -> None:
+    cassette = read_cassette(_vcrpy_with_body(encoding, pack(b'{"ok": true}')), "c.yaml")
+    assert cassette.warnings == ()
+    assert cassette.interactions[0].response.body == b'{"ok": true}'
+
+
+def test_undecodable_body_is_kept_with_a_warning() -> None:
+    garbage = bytes(range(200, 256)) * 3
+    cassette = read_cassette(_vcrpy_with_body("br", garbage), "c.yaml")
+    assert cassette.interactions[0].response.body == garbage
+    assert "could not undo Content-Encoding br" in cassette.warnings[0].message
+
+
+def test_gzip_bomb_in_a_body_is_bounded() -> None:
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    cassette = read_cassette(
+        _vcrpy_with_body("gzip", bomb), "c.yaml", ReadLimits(max_bytes=1_000_000)
+    )
+    assert cassette.interactions[0].response.body == bomb
+    assert "expands beyond 1000000 bytes" in cassette.warnings[0].message
