@@ -36,3 +36,7 @@ from app.cli.review import review_command  # noqa: E402
 main.add_command(diff)
 main.add_command(lint)
 main.add_command(review_command)
+
+from app.cli.serve import serve  # noqa: E402
+
+main.add_command(serve)

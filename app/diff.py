@@ -1,0 +1,365 @@
+"""Semantic comparison of two cassettes: what the model and the tools now do differently.
+
+Re-recording a cassette rewrites ids, timestamps, durations, signatures and rate-limit headers
+even when nothing that matters changed, so comparing bytes tells a reviewer nothing. This module
+compares decoded Interactions instead, field by field, and answers with plain dataclasses whose
+`to_json()` the CLI prints and a web page can render.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from app import model
+from app.diff_parts import (
+    MessageChange,
+    ToolChange,
+    ValueChange,
+    align,
+    canonical,
+    diff_messages,
+    diff_tools,
+    masked_changes,
+    masked_words,
+    message_signature,
+    message_summary,
+    snippet,
+)
+from app.diff_values import JsonChange, WordOp, json_diff, text_similarity, without_volatile
+from app.lint import mask_keys
+from app.model import Cassette, Interaction, Usage
+
+InteractionKind = Literal["same", "changed", "added", "removed"]
+
+_TOKEN_FIELDS = (
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "reasoning_tokens",
+)
+# Request and response facts compared as plain values; everything else about an interaction
+# (ids, times, headers, chunk timing, raw bodies of decoded APIs) is recorder noise.
+_FIELDS = ("method", "endpoint", "api", "model", "streaming", "status", "finish_reason", "error")
+
+
+# Request-body keys that hold what the decoders already compare as messages, tools and model.
+_DECODED_KEYS = frozenset(
+    {
+        "messages",
+        "input",
+        "instructions",
+        "contents",
+        "systemInstruction",
+        "system_instruction",
+        "system",
+        "tools",
+        "toolConfig",
+        "tool_config",
+        "prompt",
+        "message",
+        "chat_history",
+        "model",
+        "modelId",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberDelta:
+    name: str
+    old: float | None
+    new: float | None
+    delta: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyChange:
+    """Bodies compared as JSON without volatile keys: whole bodies of exchanges no decoder
+    understood, and for decoded ones the request `parameters` beside messages and tools."""
+
+    side: Literal["request", "response", "parameters"]
+    json: tuple[JsonChange, ...] = ()
+    words: tuple[WordOp, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionDiff:
+    kind: InteractionKind
+    old_index: int | None
+    new_index: int | None
+    label: str
+    summary: str | None = None
+    fields: tuple[ValueChange, ...] = ()
+    tools: tuple[ToolChange, ...] = ()
+    messages: tuple[MessageChange, ...] = ()
+    bodies: tuple[BodyChange, ...] = ()
+    usage: tuple[NumberDelta, ...] = ()
+
+    @property
+    def index(self) -> int:
+        """The index readers refer to: the new one, or the old one for a removed interaction."""
+        return self.new_index if self.new_index is not None else (self.old_index or 0)
+
+    def to_json(self) -> Any:
+        return model.to_json(self)
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """What could not be read on either side; a diff with errors is never "same"."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CassetteDiff:
+    old: str
+    new: str
+    same: bool
+    interactions: tuple[InteractionDiff, ...] = ()
+    usage: tuple[NumberDelta, ...] = ()
+    errors: tuple[FileError, ...] = ()
+
+    @property
+    def changed(self) -> tuple[InteractionDiff, ...]:
+        return tuple(d for d in self.interactions if d.kind != "same")
+
+    def usage_delta(self, name: str) -> float | None:
+        return next((u.delta for u in self.usage if u.name == name), None)
+
+    def to_json(self) -> Any:
+        return model.to_json(self)
+
+
+def diff_cassettes(old: Cassette, new: Cassette) -> CassetteDiff:
+    """Align the interactions (in order, then by request similarity) and compare each pair.
+
+    When a side could not be read at all there is nothing to align: the diff carries only the
+    errors, rather than claiming every interaction of the other side was added or removed.
+    """
+    errors = tuple(FileError(c.path, e.message, e.line) for c in (old, new) for e in c.errors)
+    if any(c.errors and not c.interactions for c in (old, new)):
+        return CassetteDiff(old.path, new.path, False, errors=errors)
+    pairs = align(old.interactions, new.interactions, request_key, _similar)
+    seen: dict[str, int] = {}
+    diffs = tuple(diff_interactions(a, b, seen) for a, b, _, _ in pairs)
+    usage = tuple(_delta(n, _total(old, n), _total(new, n)) for n in (*_TOKEN_FIELDS, "cost_usd"))
+    same = all(d.kind == "same" for d in diffs) and not errors
+    return CassetteDiff(old.path, new.path, same, diffs, _nonzero(usage), errors)
+
+
+def request_key(it: Interaction) -> str:
+    """What makes two interactions the same request: method, endpoint, model and input."""
+    messages = [message_signature(m) for m in it.messages]
+    return canonical([it.method, _endpoint(it.url), it.model, messages])
+
+
+def _similar(a: Interaction, b: Interaction) -> bool:
+    score = 0.2 * (a.method == b.method) + 0.3 * (_endpoint(a.url) == _endpoint(b.url))
+    score += 0.1 * (a.model == b.model)
+    score += 0.4 * text_similarity(_input_text(a), _input_text(b))
+    return score >= 0.5
+
+
+def _input_text(it: Interaction) -> str:
+    return "\n".join(message_summary(m) for m in it.messages)
+
+
+def _endpoint(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname or ''}{parts.path}"
+
+
+def label(it: Interaction) -> str:
+    path = urlsplit(it.url).path or it.url
+    text = f"{it.method} {path}"
+    return f"{text} ({it.model})" if it.model else text
+
+
+def _value(it: Interaction, name: str) -> Any:
+    if name == "endpoint":
+        return _endpoint(it.url)
+    if name == "error":
+        return it.error.type if it.error else None
+    return getattr(it, name)
+
+
+def diff_interactions(
+    old: Interaction | None, new: Interaction | None, seen: dict[str, int]
+) -> InteractionDiff:
+    """Compare one aligned pair; `seen` carries message changes already shown earlier."""
+    if old is None or new is None:
+        it = new or old
+        assert it is not None
+        kind: InteractionKind = "added" if new is not None else "removed"
+        usage = _usage_deltas(None if kind == "added" else it.usage, it.usage if new else None)
+        return InteractionDiff(
+            kind,
+            None if new is not None else it.index,
+            it.index if new is not None else None,
+            label(it),
+            _describe(it),
+            usage=usage,
+        )
+    fields = tuple(
+        ValueChange(f, _value(old, f), _value(new, f))
+        for f in _FIELDS
+        if _value(old, f) != _value(new, f)
+    )
+    messages = diff_messages(old.messages, new.messages, "input")
+    messages += diff_messages(
+        [old.response] if old.response else [], [new.response] if new.response else [], "response"
+    )
+    messages = [_mark_repeat(m, new.index, seen) for m in messages]
+    tools = diff_tools(old.tools, new.tools)
+    bodies = _body_changes(old, new)
+    usage = _usage_deltas(old.usage, new.usage)
+    if old.summary != new.summary:
+        fields += (ValueChange("summary", _masked(old.summary), _masked(new.summary)),)
+    meaningful = fields or messages or tools or bodies or _usage_meaningful(old.usage, new.usage)
+    return InteractionDiff(
+        "changed" if meaningful else "same",
+        old.index,
+        new.index,
+        label(new),
+        _describe(new),
+        fields,
+        tools,
+        tuple(messages),
+        bodies,
+        usage,
+    )
+
+
+def _masked(text: str | None) -> str | None:
+    return mask_keys(text) if text is not None else None
+
+
+def _mark_repeat(change: MessageChange, index: int, seen: dict[str, int]) -> MessageChange:
+    key = canonical([change.change, change.role, change.summary, model.to_json(change.parts)])
+    first = seen.setdefault(key, index)
+    if first == index:
+        return change
+    return MessageChange(
+        change.change,
+        change.where,
+        change.role,
+        change.old_index,
+        change.new_index,
+        change.summary,
+        change.parts,
+        repeated_from=first,
+    )
+
+
+def _describe(it: Interaction) -> str | None:
+    if it.response is not None:
+        return message_summary(it.response)
+    if it.error is not None:
+        return snippet(f"{it.error.type}: {it.error.message}")
+    return snippet(it.summary) if it.summary else None
+
+
+def _body_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
+    if old.api != "unknown" or new.api != "unknown":
+        return _parameter_changes(old, new)
+    out: list[BodyChange] = []
+    for side in ("request", "response"):
+        a = getattr(old, f"{side}_body") or ""
+        b = getattr(new, f"{side}_body") or ""
+        ja, jb = _json_or_none(a), _json_or_none(b)
+        if ja is not None and jb is not None:
+            changes = json_diff(without_volatile(ja), without_volatile(jb))
+            if changes:
+                out.append(BodyChange(side, json=masked_changes(changes)))
+        elif a != b:
+            out.append(BodyChange(side, words=masked_words(a, b)))
+    return tuple(out)
+
+
+def _parameter_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
+    """Request settings the decoders do not model (temperature, max_tokens, tool_choice...)."""
+    a, b = _json_or_none(old.request_body or ""), _json_or_none(new.request_body or "")
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return ()
+    changes = json_diff(_parameters(a), _parameters(b))
+    return (BodyChange("parameters", json=masked_changes(changes)),) if changes else ()
+
+
+def _parameters(body: dict[str, Any]) -> Any:
+    return without_volatile({k: v for k, v in body.items() if k not in _DECODED_KEYS})
+
+
+def _json_or_none(text: str) -> Any:
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _usage_deltas(old: Usage | None, new: Usage | None) -> tuple[NumberDelta, ...]:
+    deltas = [
+        _delta(n, _get(old, n), _get(new, n))
+        for n in (*_TOKEN_FIELDS, "cost_usd")
+        if _get(old, n) is not None or _get(new, n) is not None
+    ]
+    return _nonzero(tuple(deltas))
+
+
+def _usage_meaningful(old: Usage | None, new: Usage | None) -> bool:
+    """Token counts are meaning; a cost difference alone is meaning only when the provider
+    reported it, since an estimate moves with the recording date and the price table."""
+    if any(_get(old, n) != _get(new, n) for n in _TOKEN_FIELDS):
+        return True
+    reported = any(u is not None and u.cost_source == "reported" for u in (old, new))
+    return reported and _get(old, "cost_usd") != _get(new, "cost_usd")
+
+
+def _get(u: Usage | None, name: str) -> float | None:
+    value = getattr(u, name) if u is not None else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _total(c: Cassette, name: str) -> float | None:
+    values = [_get(i.usage, name) for i in c.interactions]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def _delta(name: str, old: float | None, new: float | None) -> NumberDelta:
+    delta = None if old is None and new is None else (new or 0.0) - (old or 0.0)
+    if delta is not None and name == "cost_usd":
+        delta = round(delta, 10)
+    return NumberDelta(name, old, new, delta)
+
+
+def _nonzero(deltas: tuple[NumberDelta, ...]) -> tuple[NumberDelta, ...]:
+    return tuple(d for d in deltas if d.delta or d.old != d.new)
+
+
+__all__ = [
+    "BodyChange",
+    "CassetteDiff",
+    "FileError",
+    "InteractionDiff",
+    "JsonChange",
+    "MessageChange",
+    "NumberDelta",
+    "ToolChange",
+    "ValueChange",
+    "WordOp",
+    "diff_cassettes",
+    "diff_interactions",
+    "label",
+    "masked_words",
+    "request_key",
+]
