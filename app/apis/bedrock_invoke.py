@@ -1,0 +1,238 @@
+"""Bedrock InvokeModel with a body that is not Anthropic's: Amazon Nova, Titan, Meta Llama,
+Mistral, Cohere, and the embedding models.
+
+InvokeModel passes each family's native body through, so the body shape (not the URL) says
+which family it is. Nova chat bodies are Converse-shaped and reuse that decoder's reading;
+Titan and Llama-style text models become one user prompt and one answer; embedding calls are
+not conversations and get a one-line summary. Streams wrap each native event as base64 in an
+AWS event-stream `chunk` frame; the last one carries `amazon-bedrock-invocationMetrics`, which
+is where the token counts of every family can be found.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from app import usage as usage_mod
+from app.apis import bedrock_converse
+from app.apis.anthropic import BEDROCK_INVOKE
+from app.apis.base import Decoded, Exchange, header
+from app.apis.chat_parts import finish_reason
+from app.model import ApiError, Chunk, ChunkKind, Message, Note, TextPart, Usage
+from app.streams import Frame, detect_framing, frame
+
+_PATH = re.compile(r"/model/([^/]+)/(invoke|invoke-with-response-stream)$")
+_METRICS = "amazon-bedrock-invocationMetrics"
+_NOVA_KINDS: dict[str, ChunkKind] = {
+    "contentBlockDelta": "text",
+    "messageStop": "finish",
+    "metadata": "usage",
+}
+
+
+class BedrockInvokeNative:
+    name = "bedrock.invoke"
+
+    def detect(self, ex: Exchange) -> bool:
+        return bool(_PATH.search(ex.path)) and not BEDROCK_INVOKE.detect(ex)
+
+    def decode(self, ex: Exchange) -> Decoded:
+        match = _PATH.search(ex.path)
+        out = Decoded(api=self.name, provider="bedrock")
+        out.model = unquote(match.group(1)) if match else None
+        req = ex.request_json if isinstance(ex.request_json, dict) else {}
+        if (ex.status or 0) >= 400:
+            out.error = bedrock_converse.http_error(ex)
+        body = ex.raw.response.body or b""
+        if detect_framing(body, ex.response_content_type) == "aws-eventstream":
+            out.streaming = True
+            events = _stream_events(body, out)
+            answer: dict[str, Any] = _fold(events)
+        else:
+            answer = ex.response_json if isinstance(ex.response_json, dict) else {}
+        if _is_embedding(req, answer):
+            out.summary = _embed_summary(req, answer)
+        else:
+            _conversation(req, answer, out)
+        out.usage = out.usage or _usage(answer, ex)
+        return out
+
+
+def _stream_events(body: bytes, out: Decoded) -> list[tuple[str, dict[str, Any]]]:
+    """Each frame's native event as (name, payload), recording a Chunk per frame."""
+    framed = frame(body, "aws-eventstream")
+    out.warnings.extend(Note(w) for w in framed.warnings)
+    events: list[tuple[str, dict[str, Any]]] = []
+    for seq, fr in enumerate(framed.frames):
+        kind, name, payload = _read_frame(fr, out)
+        data = json.dumps(payload, ensure_ascii=False) if payload is not None else fr.data
+        out.chunks.append(Chunk(seq, name, data, kind))
+        if payload is not None:
+            events.append((name, payload))
+    return events
+
+
+def _read_frame(fr: Frame, out: Decoded) -> tuple[ChunkKind, str, dict[str, Any] | None]:
+    headers = dict(fr.headers)
+    if headers.get(":message-type") in ("exception", "error"):
+        error = headers.get(":exception-type") or headers.get(":error-code") or "error"
+        try:
+            message = json.loads(fr.data).get("message")
+        except (ValueError, AttributeError):
+            message = None
+        out.error = ApiError(error, str(message or headers.get(":error-message") or fr.data))
+        return "error", error, None
+    try:
+        payload = json.loads(base64.b64decode(json.loads(fr.data)["bytes"], validate=True))
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        out.warnings.append(Note(f"event-stream frame {fr.event!r} has no readable payload"))
+        return "other", fr.event or "chunk", None
+    if not isinstance(payload, dict):
+        return "other", fr.event or "chunk", None
+    # Nova events are keyed by their name ({"contentBlockDelta": {...}}); others are flat.
+    keys = [k for k in payload if k != _METRICS and not k.startswith("amazon-bedrock-")]
+    if len(keys) == 1 and isinstance(payload[keys[0]], dict):
+        name = keys[0]
+        return _NOVA_KINDS.get(name, "other"), name, payload
+    has_stop = payload.get("completionReason") or payload.get("stop_reason")
+    return ("finish" if has_stop else "text"), "chunk", payload
+
+
+def _fold(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Rebuild the body a non-streamed call returns, in the family's own shape."""
+    if any(name != "chunk" for name, _ in events):
+        return _fold_nova(events)
+    answer: dict[str, Any] = {}
+    for _, payload in events:  # later chunks carry the stop reason and the final counts
+        answer.update({k: v for k, v in payload.items() if v is not None})
+    answer.pop("outputText", None)
+    answer["generation"] = "".join(str(_text_of(p) or "") for _, p in events)
+    return answer
+
+
+def _fold_nova(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    blocks: dict[int, dict[str, Any]] = {}
+    answer: dict[str, Any] = {}
+    for name, payload in events:
+        body = payload[name]
+        if name == "contentBlockDelta":
+            index = body.get("contentBlockIndex", 0)
+            block = blocks.setdefault(index if isinstance(index, int) else 0, {})
+            delta = body.get("delta") if isinstance(body.get("delta"), dict) else {}
+            if isinstance(delta.get("text"), str):
+                block["text"] = block.get("text", "") + delta["text"]
+            elif isinstance(delta.get("toolUse"), dict):
+                use = block.setdefault("toolUse", {"input": ""})
+                use["input"] += str(delta["toolUse"].get("input", ""))
+        elif name == "contentBlockStart":
+            start = body.get("start") if isinstance(body.get("start"), dict) else {}
+            if isinstance(start.get("toolUse"), dict):
+                index = body.get("contentBlockIndex", 0)
+                blocks[index if isinstance(index, int) else 0] = {
+                    "toolUse": {**start["toolUse"], "input": ""}
+                }
+        elif name == "messageStop":
+            answer["stopReason"] = body.get("stopReason")
+        elif name == "metadata":
+            answer["usage"] = body.get("usage")
+        if _METRICS in payload:
+            answer[_METRICS] = payload[_METRICS]
+    content = [blocks[i] for i in sorted(blocks)]
+    answer["output"] = {"message": {"role": "assistant", "content": content}}
+    return answer
+
+
+def _text_of(payload: dict[str, Any]) -> Any:
+    for key in ("generation", "outputText", "completion", "text"):
+        if key in payload:
+            return payload[key]
+    results = payload.get("results") or payload.get("outputs") or payload.get("generations")
+    if isinstance(results, list) and results and isinstance(results[0], dict):
+        return _text_of(results[0])
+    return None
+
+
+def _conversation(req: dict[str, Any], answer: dict[str, Any], out: Decoded) -> None:
+    if "messages" in req:  # Nova: the Converse shapes, sent natively
+        out.messages = bedrock_converse.request_messages(req)
+        config = req.get("toolConfig")
+        out.tools = bedrock_converse.tools_of(
+            config.get("tools") if isinstance(config, dict) else None
+        )
+        if "output" in answer:
+            bedrock_converse.decode_response(answer, out)
+        return
+    prompt = req.get("inputText", req.get("prompt"))
+    if isinstance(prompt, str):
+        out.messages = [Message("user", (TextPart(prompt),))]
+    text = _text_of(answer)
+    if isinstance(text, str):
+        out.response = Message("assistant", (TextPart(text),))
+    results = answer.get("results") or answer.get("outputs")
+    first = results[0] if isinstance(results, list) and results else {}
+    reason = answer.get("stop_reason") or answer.get("completionReason")
+    if isinstance(first, dict):
+        reason = reason or first.get("completionReason") or first.get("stop_reason")
+    out.finish_reason, out.finish_reason_raw = finish_reason(reason)
+
+
+def _is_embedding(req: dict[str, Any], answer: dict[str, Any]) -> bool:
+    return (
+        "embedding" in answer
+        or "embeddings" in answer
+        or "texts" in req
+        or "singleEmbeddingParams" in req
+    )
+
+
+def _embed_summary(req: dict[str, Any], answer: dict[str, Any]) -> str:
+    texts = req.get("texts")
+    inputs = len(texts) if isinstance(texts, list) else 1
+    found = answer.get("embeddings", answer.get("embedding"))
+    if isinstance(found, dict):  # Cohere v4: {"float": [[...]], "int8": ...}
+        found = next(iter(found.values()), [])
+    if isinstance(found, list) and found and isinstance(found[0], int | float):
+        found = [found]  # Titan: one vector
+    vectors = [v.get("embedding") if isinstance(v, dict) else v for v in found or []]
+    dims = {len(v) for v in vectors if isinstance(v, list)}
+    shape = f" x {dims.pop()} dims" if len(dims) == 1 else ""
+    return f"embed: {_plural(inputs, 'input')} -> {_plural(len(vectors), 'vector')}{shape}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _usage(answer: dict[str, Any], ex: Exchange) -> Usage | None:
+    """Token counts from the invocation metrics, the native fields, or Bedrock's headers."""
+    found = answer.get(_METRICS)
+    metrics: dict[str, Any] = found if isinstance(found, dict) else {}
+    inp = (
+        metrics.get("inputTokenCount")
+        or answer.get("inputTextTokenCount")
+        or answer.get("prompt_token_count")
+        or _int_header(ex, "x-amzn-bedrock-input-token-count")
+    )
+    out = (
+        metrics.get("outputTokenCount")
+        or answer.get("generation_token_count")
+        or answer.get("totalOutputTextTokenCount")
+        or _int_header(ex, "x-amzn-bedrock-output-token-count")
+    )
+    if inp is None and out is None:
+        return None
+    raw = metrics or {k: answer[k] for k in answer if "token" in k.lower()} or None
+    return usage_mod.normalized(input_tokens=inp, output_tokens=out, raw=raw)
+
+
+def _int_header(ex: Exchange, name: str) -> int | None:
+    value = header(ex.raw.response.headers, name)
+    return int(value) if value and value.isdigit() else None
+
+
+DECODER = BedrockInvokeNative()
