@@ -15,6 +15,7 @@ from app import secrets, usage
 from app.apis import (
     anthropic,
     bedrock_converse,
+    bedrock_invoke,
     cohere,
     gemini,
     native_labels,
@@ -30,6 +31,7 @@ from app.model import ApiError, Chunk, Interaction, Note
 # Order matters only where two decoders could both claim an exchange: the more specific first.
 DECODERS: tuple[Decoder, ...] = (
     anthropic.BEDROCK_INVOKE,
+    bedrock_invoke.DECODER,
     anthropic.DECODER,
     openai_responses.DECODER,
     openai_chat.DECODER,
