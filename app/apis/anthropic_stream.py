@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from app.model import ApiError, Chunk, ChunkKind, Note
 from app.streams import Frame
@@ -70,7 +71,7 @@ class Fold:
 
     def step(self, seq: int, event: str | None, data: str) -> None:
         try:
-            payload = json.loads(data)
+            payload = orjson.loads(data)
         except ValueError:
             self.warnings.append(Note(f"stream event {seq} is not valid JSON; skipped"))
             self.chunks.append(Chunk(seq, event, data, "other"))
@@ -151,7 +152,7 @@ class Fold:
         if block is None or not text:
             return  # no fragments: the start event's input stands (often `{}`)
         try:
-            block["input"] = json.loads(text)
+            block["input"] = orjson.loads(text)
         except ValueError:
             block["input"] = text
 
@@ -210,7 +211,7 @@ def fold_eventstream(frames: list[Frame]) -> Fold:
 
 def _inner_event(data: str) -> str | None:
     try:
-        outer = json.loads(data)
+        outer = orjson.loads(data)
         raw = base64.b64decode(outer["bytes"], validate=True)
         return raw.decode("utf-8")
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
@@ -219,7 +220,7 @@ def _inner_event(data: str) -> str | None:
 
 def _event_name(data: str) -> str | None:
     try:
-        value = json.loads(data)
+        value = orjson.loads(data)
     except ValueError:
         return None
     return str(value.get("type")) if isinstance(value, dict) and value.get("type") else None
@@ -227,7 +228,7 @@ def _event_name(data: str) -> str | None:
 
 def _message(data: str, headers: dict[str, str]) -> str:
     try:
-        value = json.loads(data)
+        value = orjson.loads(data)
     except ValueError:
         value = None
     if isinstance(value, dict) and value.get("message"):

@@ -8,10 +8,11 @@ and the fallback when a decoder fails.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+import orjson
 
 from app.formats.base import RawInteraction
 from app.model import ApiError, Chunk, FinishReason, Message, Note, Tool, Usage
@@ -80,7 +81,7 @@ def parse_json(body: bytes | None) -> Any:
     if not body:
         return None
     try:
-        return json.loads(body)
+        return orjson.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
 
@@ -103,6 +104,6 @@ def parse_arguments(text: str | None) -> tuple[Any, str | None]:
     if text is None or text == "":
         return {}, None
     try:
-        return json.loads(text), None
+        return orjson.loads(text), None
     except ValueError as exc:
         return text, f"arguments are not valid JSON: {exc}"

@@ -18,6 +18,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
+
 from app import usage as usage_mod
 from app.apis import bedrock_converse
 from app.apis.anthropic import BEDROCK_INVOKE
@@ -82,13 +84,13 @@ def _read_frame(fr: Frame, out: Decoded) -> tuple[ChunkKind, str, dict[str, Any]
     if headers.get(":message-type") in ("exception", "error"):
         error = headers.get(":exception-type") or headers.get(":error-code") or "error"
         try:
-            message = json.loads(fr.data).get("message")
+            message = orjson.loads(fr.data).get("message")
         except (ValueError, AttributeError):
             message = None
         out.error = ApiError(error, str(message or headers.get(":error-message") or fr.data))
         return "error", error, None
     try:
-        payload = json.loads(base64.b64decode(json.loads(fr.data)["bytes"], validate=True))
+        payload = orjson.loads(base64.b64decode(orjson.loads(fr.data)["bytes"], validate=True))
     except (ValueError, KeyError, TypeError, binascii.Error):
         out.warnings.append(Note(f"event-stream frame {fr.event!r} has no readable payload"))
         return "other", fr.event or "chunk", None

@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
+
 from app.apis.base import Exchange, parse_arguments
 from app.model import ApiError, FinishReason, MediaPart, ToolCallPart
 from app.streams import detect_framing, frame
@@ -166,7 +168,7 @@ def sse_events(ex: Exchange) -> tuple[list[StreamEvent], list[str]]:
     events: list[StreamEvent] = []
     for seq, fr in enumerate(framed.frames):
         try:
-            payload, ok = json.loads(fr.data), True
+            payload, ok = orjson.loads(fr.data), True
         except ValueError:
             payload, ok = None, False
         events.append(StreamEvent(seq, fr.event, fr.data, payload, ok))

@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
+import orjson
+
 from app.apis.base import Decoded, Exchange
 from app.model import Chunk, ChunkKind, MediaPart, Note, Part, TextPart, Tool, UnknownPart
 from app.streams import Frame, Framing, detect_framing, frame
@@ -101,7 +103,7 @@ def first(mapping: Mapping[str, Any], *names: str) -> Any:
 
 def loads(text: str) -> Any:
     try:
-        return json.loads(text)
+        return orjson.loads(text)
     except ValueError:
         return None
 
