@@ -269,22 +269,60 @@ def interaction_rows(conn: sqlite3.Connection, f: Filters, limit: int) -> list[d
     return out
 
 
-def interaction_mix(
+def usage_cube(
     conn: sqlite3.Connection, f: Filters, edges: Sequence[float]
-) -> list[tuple[int | None, str | None, int | None, int]]:
-    """Interactions counted by (status, error type, duration bucket), in one pass.
+) -> list[tuple[tuple[Any, ...], UsageTotals]]:
+    """Usage by (model, provider, api, status, error type, duration bucket), in one pass.
 
-    The usage page draws status codes, errors and a latency histogram from these few rows, so
-    the three charts cost one scan of the interactions instead of three. The bucket is the
-    index of the first edge above the duration (len(edges) past the last), None when the
-    recording has no duration. (Added for the usage charts.)
+    These combinations are few even over a large index, so the usage page folds them into its
+    model, provider and API groups, status codes, errors and latency histogram in Python
+    instead of scanning the interactions once per chart. The bucket is the index of the first
+    edge above the duration (len(edges) past the last), None when no duration was recorded.
+    (Added for the usage charts.)
     """
     clause, args = where(f)
     steps = " ".join(f"WHEN i.duration_ms < ? THEN {k}" for k in range(len(edges)))
     bucket = f"CASE WHEN i.duration_ms IS NULL THEN NULL {steps} ELSE {len(edges)} END"
+    keys = "i.model, i.provider, i.api, i.status, i.error_type, b"
     rows = conn.execute(
-        f"SELECT i.status, i.error_type, {bucket} AS b, COUNT(*) FROM interactions i"
-        f" JOIN cassettes c ON c.id = i.cassette_id{clause} GROUP BY i.status, i.error_type, b",
+        f"SELECT {keys.replace(', b', f', {bucket} AS b')}, {_USAGE_AGG} FROM interactions i"
+        f" JOIN cassettes c ON c.id = i.cassette_id{clause} GROUP BY {keys}",
         [*edges, *args],
     ).fetchall()
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
+    return [(tuple(r[:6]), UsageTotals(*r[6:])) for r in rows]
+
+
+# A cassette's own totals, in UsageTotals order.
+_CASSETTE_USAGE = ("n_interactions", *TOKEN_FIELDS, "cost_reported", "cost_estimated", "unpriced")
+
+
+def cassette_usage_top(
+    conn: sqlite3.Connection, f: Filters, n: int
+) -> tuple[list[UsageGroup], int, UsageTotals]:
+    """The `n` costliest cassettes, how many others there are, and the others' sum.
+
+    Answered from the per-cassette totals the index keeps, so it never groups interactions;
+    the order is `usage("cassette", f)`'s. (Added for the usage charts.)
+    """
+    clause, args = where(f)
+    clause += (" AND " if clause else " WHERE ") + "c.n_interactions > 0"
+    ranked = (
+        f"SELECT c.path, {', '.join('c.' + col for col in _CASSETTE_USAGE)}"
+        f" FROM cassettes c{clause} ORDER BY"
+        " COALESCE(c.cost_reported, 0) + COALESCE(c.cost_estimated, 0) DESC,"
+        " COALESCE(c.total_tokens, 0) DESC, c.path"
+    )
+    top = conn.execute(f"{ranked} LIMIT ?", [*args, n]).fetchall()
+    counted = ("n_interactions", "unpriced")  # counts: 0 when there are no others, not NULL
+    sums = ", ".join(
+        f"COALESCE(SUM(c.{col}), 0)" if col in counted else f"SUM(c.{col})"
+        for col in _CASSETTE_USAGE
+    )
+    # The others are every match but the top: a plain scan, no second sort.
+    shown = ",".join("?" * len(top)) or "NULL"
+    rest = conn.execute(
+        f"SELECT COUNT(*), {sums} FROM cassettes c{clause} AND c.path NOT IN ({shown})",
+        [*args, *(r[0] for r in top)],
+    ).fetchone()
+    others = UsageTotals(*rest[1:])
+    return [UsageGroup(r[0], UsageTotals(*r[1:])) for r in top], rest[0], others

@@ -1,0 +1,79 @@
+"""`tapedeck serve`: the web dashboard over one or more roots."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+from app.cli.common import roots_or_default
+from app.index import IndexLocationError, default_index_path
+
+_LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--index",
+    "index_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Index file to use (default: one per set of roots in the user cache folder).",
+)
+@click.option("--no-watch", is_flag=True, help="Do not re-index files as they change.")
+@click.option(
+    "--auth-token",
+    envvar="TAPEDECK_AUTH_TOKEN",
+    help="Require this token (Bearer header, or ?token= once). Env: TAPEDECK_AUTH_TOKEN.",
+)
+def serve(
+    paths: tuple[Path, ...],
+    host: str,
+    port: int,
+    index_file: Path | None,
+    no_watch: bool,
+    auth_token: str | None,
+) -> None:
+    """Serve the dashboard for the cassettes under PATH (default ./cassettes).
+
+    Listens on 127.0.0.1 unless --host says otherwise. The index is built in the background,
+    so pages answer at once and show its progress; changed files are re-indexed as they change.
+    """
+    import uvicorn
+
+    from app.web import Settings, create_app
+
+    roots = roots_or_default(paths)
+    settings = Settings(
+        roots=roots,
+        index_path=index_file or default_index_path(roots),
+        watch=not no_watch,
+        auth_token=auth_token or None,
+    )
+    try:
+        app = create_app(settings)
+    except IndexLocationError as exc:
+        raise click.UsageError(str(exc)) from exc
+    if not is_loopback(host):
+        click.secho(
+            f"warning: listening on {host}, beyond this machine; recordings may hold private data."
+            + ("" if auth_token else " Consider --auth-token."),
+            fg="yellow",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    click.echo(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,36 @@
+"""The web dashboard: `create_app(Settings(...))` builds a FastAPI app with no global state.
+
+Routers are listed by import path in `ROUTERS` so a module that adds pages (player, usage charts)
+registers itself with one line and is imported only when an app is built.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.web.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+# "module:attribute" of each APIRouter, included in this order. The cassette pages router holds a
+# catch-all `/cassettes/{path:path}`, so routers that add URLs under /cassettes/ go before it.
+ROUTERS: tuple[str, ...] = (
+    "app.web.player:router",  # before app.web.api, whose /api/cassettes/{path:path} is a catch-all
+    "app.web.api:router",
+    "app.web.status:router",
+    "app.web.browse:router",
+    "app.web.search:router",
+    "app.web.errors:router",
+    "app.web.usage:router",
+    "app.web.cassettes:router",
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    from app.web.factory import build_app
+
+    return build_app(settings)
+
+
+__all__ = ["ROUTERS", "Settings", "create_app"]

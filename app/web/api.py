@@ -1,0 +1,61 @@
+"""The JSON API of the contract; each answer is built by the same code as its HTML page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.index import Filters
+from app.model import to_json
+from app.web.browse import listing
+from app.web.deps import index, live
+from app.web.lookup import find
+from app.web.render import JSONBody
+from app.web.search import results
+
+router = APIRouter()
+
+GROUP_BY = ("model", "provider", "api", "cassette", "status", "format")
+
+
+@router.get("/api/cassettes")
+def api_cassettes(request: Request) -> Response:
+    return JSONBody(listing(request).to_json())
+
+
+@router.get("/api/cassettes/{path:path}")
+def api_cassette(request: Request, path: str) -> Response:
+    found = find(index(request), path)
+    return JSONBody(to_json(found.interaction if found.interaction is not None else found.cassette))
+
+
+@router.get("/api/search")
+def api_search(request: Request) -> Response:
+    return JSONBody(results(request).to_json())
+
+
+@router.get("/api/usage")
+def api_usage(request: Request) -> Response:
+    group_by = request.query_params.get("group_by", "model")
+    if group_by not in GROUP_BY:
+        raise HTTPException(400, f"group_by must be one of {', '.join(GROUP_BY)}")
+    groups = index(request).usage(group_by, Filters.from_query(request.query_params))
+    return JSONBody({"groups": [g.to_json() for g in groups]})
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> Response:
+    state = live(request)
+    cassettes, interactions = state.index.counts()
+    st = state.status
+    body: dict[str, Any] = {
+        "status": "ok",
+        "cassettes": cassettes,
+        "interactions": interactions,
+        "indexing": st.building,
+        "generation": st.generation,
+    }
+    return JSONBody(body)

@@ -1,0 +1,93 @@
+"""The cassette page (transcript, interactions) and the interaction page (request, raw)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.model import Interaction, to_json
+from app.web import urls
+from app.web.curl import curl_command
+from app.web.deps import index, int_param, page_context
+from app.web.lookup import Found, find
+from app.web.render import respond
+from app.web.transcript import offered_tools, transcript
+
+router = APIRouter()
+
+# Chunks shown per page of a stream: a 20,000-chunk interaction stays a light page.
+CHUNK_WINDOW = 500
+
+
+@router.get("/cassettes/{path:path}")
+def cassette_or_interaction(request: Request, path: str) -> Response:
+    found = find(index(request), path)
+    if found.interaction is not None:
+        return _interaction_page(request, found, found.interaction)
+    return _cassette_page(request, found)
+
+
+def _link_state(request: Request, found: Found) -> dict[str, Any]:
+    """The version this page shows, and whether the shared link saw another one."""
+    version = found.summary.version
+    linked = request.query_params.get("v")
+    return {"version": version, "stale_link": bool(linked) and linked != version}
+
+
+def _cassette_page(request: Request, found: Found) -> Response:
+    cas = found.cassette
+    ctx = page_context(
+        request,
+        cas.path,
+        "cassettes",
+        summary=found.summary,
+        cassette=cas,
+        messages=transcript(cas.conversation),
+        tools=offered_tools(cas.interactions),
+        watch=(cas.path, found.summary.version),
+        **_link_state(request, found),
+    )
+    return respond(request, "cassette.html", ctx, lambda: to_json(cas))
+
+
+def _chunk_window(request: Request, inter: Interaction) -> dict[str, Any]:
+    total = len(inter.chunks)
+    start = int_param(request, "chunks", 0, 0, max(0, total - 1))
+    start -= start % CHUNK_WINDOW
+    end = min(total, start + CHUNK_WINDOW)
+    return {
+        "chunks": inter.chunks[start:end],
+        "chunk_start": start,
+        "chunk_end": end,
+        "chunk_total": total,
+        "chunk_prev": start - CHUNK_WINDOW if start > 0 else None,
+        "chunk_next": end if end < total else None,
+    }
+
+
+def _interaction_page(request: Request, found: Found, inter: Interaction) -> Response:
+    cas = found.cassette
+    n = inter.index
+    count = len(cas.interactions)
+    response = transcript([inter.response], "r") if inter.response is not None else []
+    ctx = page_context(
+        request,
+        f"#{n} · {cas.path}",
+        "cassettes",
+        summary=found.summary,
+        cassette=cas,
+        interaction=inter,
+        interaction_json_url=urls.api_interaction_url(cas.path, n),
+        request_messages=transcript(inter.messages, "q"),
+        response_messages=response,
+        curl=curl_command(inter),
+        prev_index=n - 1 if n > 0 else None,
+        next_index=n + 1 if n + 1 < count else None,
+        watch=(cas.path, found.summary.version),
+        **_chunk_window(request, inter),
+        **_link_state(request, found),
+    )
+    return respond(request, "interaction.html", ctx, lambda: to_json(inter))

@@ -1,0 +1,73 @@
+"""Builds the FastAPI app: index lifecycle, routers, static files, errors as JSON."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from app.web import ROUTERS
+from app.web.live import LiveIndex
+from app.web.render import JSONBody, asset_dir
+from app.web.security import SecurityHeaders, TokenGate
+from app.web.settings import Settings
+
+log = logging.getLogger("tapedeck.web")
+
+
+def build_app(settings: Settings) -> FastAPI:
+    live = LiveIndex(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        live.start()
+        try:
+            yield
+        finally:
+            live.stop()
+
+    app = FastAPI(
+        title="Tapedeck",
+        lifespan=lifespan,
+        docs_url=None,  # the interactive docs load scripts from a CDN, which the CSP forbids
+        redoc_url=None,
+    )
+    app.state.live = live
+    app.state.settings = settings
+    for spec in ROUTERS:
+        app.include_router(_load_router(spec))
+    app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    if settings.auth_token:
+        app.add_middleware(TokenGate, token=settings.auth_token)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so it covers every answer
+    return app
+
+
+def _load_router(spec: str) -> APIRouter:
+    module_name, _, attr = spec.partition(":")
+    router: APIRouter = getattr(importlib.import_module(module_name), attr or "router")
+    return router
+
+
+async def _http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return JSONBody({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _invalid_request(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err.get('loc', ()))}: {err.get('msg', '')}"
+        for err in exc.errors()
+    )
+    return JSONBody({"detail": f"invalid request: {problems}"}, status_code=422)

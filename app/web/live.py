@@ -1,0 +1,96 @@
+"""The index behind a running dashboard, kept fresh by background threads.
+
+The first refresh of a large tree takes a while, so it runs in a thread and pages show its
+progress instead of blocking startup. With watching on, changed files are re-indexed as they
+change; pages compare `generation` and say so rather than silently changing under the reader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import TypeVar
+
+from app.index import Index, IndexStatus
+from app.web.settings import Settings
+
+T = TypeVar("T")
+
+_MEMO_SIZE = 256
+
+
+class LiveIndex:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.index = Index(settings.index_path, settings.roots)
+        # Set once the first full refresh has finished (tests and benchmarks wait on it).
+        self.ready = threading.Event()
+        self.failure: str | None = None
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._memo: OrderedDict[tuple[int, Hashable], object] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    @property
+    def status(self) -> IndexStatus:
+        return self.index.status
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Aggregates every page shows (facets, folders) are computed once per index generation:
+        they only change when the index does, and they cost more than the rest of a page."""
+        st = self.status
+        if st.building:
+            return compute()
+        full = (st.generation, key)
+        with self._memo_lock:
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return self._memo[full]  # type: ignore[return-value]
+        value = compute()
+        with self._memo_lock:
+            self._memo[full] = value
+            while len(self._memo) > _MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
+    def start(self) -> None:
+        self._spawn(self._first_refresh, "tapedeck-index")
+        if self.settings.watch:
+            self._spawn(self._watch, "tapedeck-watch")
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self.index.close()
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _first_refresh(self) -> None:
+        try:
+            self.index.refresh()
+        except Exception as exc:  # shown on /healthz and the status line, never a crash
+            self.failure = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.ready.set()
+
+    def _watch(self) -> None:
+        from watchfiles import watch
+
+        roots = [r for r in self.settings.roots if r.exists()]
+        if not roots:
+            return
+        self.ready.wait()
+        for changes in watch(
+            *roots, stop_event=self._stop, rust_timeout=500, yield_on_timeout=False
+        ):
+            paths = {Path(p) for _, p in changes}
+            try:
+                self.index.refresh_paths(paths)
+            except Exception as exc:
+                self.failure = f"{type(exc).__name__}: {exc}"

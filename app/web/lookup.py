@@ -1,0 +1,63 @@
+"""From a URL path to an indexed cassette (and interaction), or a 404 — never a file read.
+
+Cassette paths contain slashes, so `/interactions/{n}` is split off here rather than by the
+router. Only paths the index holds resolve; `..` and friends never reach the file system.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+
+from app.index import CassetteSummary, Index
+from app.model import Cassette, Interaction
+
+_SUFFIX = re.compile(r"^(?P<path>.+)/interactions/(?P<index>[0-9]{1,9})/?$")
+
+
+@dataclass(frozen=True)
+class Found:
+    summary: CassetteSummary
+    cassette: Cassette
+    interaction: Interaction | None = None
+
+
+def _plausible(path: str) -> bool:
+    parts = path.split("/")
+    return (
+        bool(path)
+        and "\\" not in path
+        and "\x00" not in path
+        and all(p not in ("", ".", "..") for p in parts)
+    )
+
+
+def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:
+    if not _plausible(path):
+        return None
+    summary = idx.summary(path)
+    if summary is None:
+        return None
+    cassette = idx.cassette(path)
+    if cassette is None:
+        return None
+    return summary, cassette
+
+
+def find(idx: Index, path: str) -> Found:
+    """The cassette at `path`, or the interaction when `path` ends in /interactions/N."""
+    loaded = _load(idx, path)
+    if loaded is not None:
+        return Found(*loaded)
+    match = _SUFFIX.match(path)
+    if match:
+        loaded = _load(idx, match["path"])
+        if loaded is not None:
+            summary, cassette = loaded
+            n = int(match["index"])
+            if n >= len(cassette.interactions):
+                raise HTTPException(404, f"cassette has no interaction {n}")
+            return Found(summary, cassette, cassette.interactions[n])
+    raise HTTPException(404, "not a cassette in the index")

@@ -1,0 +1,15 @@
+"""What one dashboard serves; passed to `create_app` so tests can build many apps side by side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    roots: list[Path]
+    index_path: Path
+    watch: bool = True
+    # When set, every request must carry it (bearer header, cookie, or `?token=` once).
+    auth_token: str | None = None

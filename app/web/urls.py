@@ -1,0 +1,40 @@
+"""Share-link builders: the one place that knows how page URLs are spelled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import quote, urlencode
+
+
+def _q(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def query(params: Mapping[str, object]) -> str:
+    """`?a=1&b=2` with empty values left out, or "" when nothing is left."""
+    items = [(k, str(v)) for k, v in params.items() if v not in (None, "", False)]
+    return "?" + urlencode(items) if items else ""
+
+
+def cassette_url(path: str, version: str | None = None, anchor: str = "") -> str:
+    url = "/cassettes/" + _q(path) + query({"v": version})
+    return url + ("#" + anchor if anchor else "")
+
+
+def message_url(path: str, message: int, version: str | None = None) -> str:
+    return cassette_url(path, version, f"m-{message}")
+
+
+def interaction_url(
+    path: str, index: int, version: str | None = None, chunks: int | None = None, anchor: str = ""
+) -> str:
+    url = f"/cassettes/{_q(path)}/interactions/{index}" + query({"v": version, "chunks": chunks})
+    return url + ("#" + anchor if anchor else "")
+
+
+def api_cassette_url(path: str) -> str:
+    return "/api/cassettes/" + _q(path)
+
+
+def api_interaction_url(path: str, index: int) -> str:
+    return f"/api/cassettes/{_q(path)}/interactions/{index}"

@@ -1,0 +1,72 @@
+"""Pages learn of changes on disk and say so, rather than changing under the reader."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import MakeClient
+from tests.web.dom import parse
+from tests.web.samples import rate_limited, write_tree
+
+JSON = {"accept": "application/json"}
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def version_of(client: TestClient, path: str) -> str:
+    rows = client.get("/api/cassettes").json()["cassettes"]
+    return str(next(c["version"] for c in rows if c["path"] == path))
+
+
+def test_status_line_polls_and_reports_a_changed_cassette(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "cassettes"
+    files = write_tree(root)
+    client = make_client(root, watch=True)
+    path = "agents/weather.yaml"
+    version = version_of(client, path)
+    doc = parse(client.get(f"/cassettes/{path}").text)
+    status = doc.by_id("status")
+    assert status.attrs["hx-get"] == f"/status?path=agents%2Fweather.yaml&v={version}"
+    assert "every" in status.attrs["hx-trigger"]
+    assert client.get(status.attrs["hx-get"], headers=JSON).json()["changed"] is False
+
+    files[path].write_text(rate_limited(), encoding="utf-8")
+    assert wait_for(lambda: client.get(status.attrs["hx-get"], headers=JSON).json()["changed"])
+    fragment = parse(client.get(status.attrs["hx-get"]).text).by_id("status")
+    assert "changed on disk" in fragment.text()
+    assert "hx-trigger" not in fragment.attrs  # it stops polling and keeps saying so
+    assert fragment.find("a", cls="reload")
+
+
+def test_list_pages_hear_of_new_files(make_client: MakeClient, tmp_path: Path) -> None:
+    root = tmp_path / "cassettes"
+    write_tree(root)
+    client = make_client(root, watch=True)
+    poll = parse(client.get("/").text).by_id("status").attrs["hx-get"]
+    assert poll.startswith("/status?gen=")
+    (root / "new.yaml").write_text(rate_limited(), encoding="utf-8")
+    assert wait_for(lambda: client.get(poll, headers=JSON).json()["changed"])
+    assert client.get("/healthz").json()["cassettes"] == 7
+
+
+def test_progress_line_while_indexing(client: TestClient) -> None:
+    from app.index import IndexStatus
+
+    live = client.app.state.live  # type: ignore[attr-defined]
+    live.index._status = IndexStatus(True, 120, 800, 0)
+    doc = parse(client.get("/").text)
+    assert "Indexing 120 / 800 files…" in doc.by_id("status").text()
+    assert doc.by_id("status").find("a", cls="reload")  # the no-JS way to see more
