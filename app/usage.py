@@ -109,6 +109,11 @@ def with_cost(
     return dataclasses.replace(usage, cost_usd=price, cost_source="estimated")
 
 
+def warm_up() -> None:
+    """Import the price table ahead of need; it is the slowest import Tapedeck has."""
+    import genai_prices  # noqa: F401
+
+
 def estimate(
     model: str,
     provider: str | None,

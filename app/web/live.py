@@ -13,6 +13,7 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
+from app import usage
 from app.index import Index, IndexStatus
 from app.web.settings import Settings
 
@@ -73,6 +74,9 @@ class LiveIndex:
 
     def _first_refresh(self) -> None:
         try:
+            # Load the price table now, in the background, rather than in the first page
+            # request that needs an estimate (it takes a second or two to import).
+            usage.warm_up()
             self.index.refresh()
         except Exception as exc:  # shown on /healthz and the status line, never a crash
             self.failure = f"{type(exc).__name__}: {exc}"
