@@ -19,9 +19,37 @@ from typing import Any
 import yaml
 
 WORDS = (
-    "the model answered with a short plan then called a tool to look up the weather in "
-    "florence rome oslo tokyo and summarized results for the user politely with details"
-).split()
+    "the",
+    "model",
+    "answered",
+    "with",
+    "a",
+    "short",
+    "plan",
+    "then",
+    "called",
+    "a",
+    "tool",
+    "to",
+    "look",
+    "up",
+    "the",
+    "weather",
+    "in",
+    "florence",
+    "rome",
+    "oslo",
+    "tokyo",
+    "and",
+    "summarized",
+    "results",
+    "for",
+    "the",
+    "user",
+    "politely",
+    "with",
+    "details",
+)
 
 FORMATS = (("go-vcr", 0.42), ("vcrpy", 0.40), ("ruby-vcr", 0.10), ("har", 0.08))
 APIS = (("openai", 0.45), ("anthropic", 0.25), ("gemini", 0.15), ("responses", 0.15))
@@ -73,7 +101,9 @@ def openai_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, Any
             (None, {**base, "choices": [{"index": 0, "delta": {"content": p}}]})
             for p in pieces(rng, text, chunks)
         ]
-        events.append((None, {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}))
+        events.append(
+            (None, {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+        )
         events.append((None, {**base, "choices": [], "usage": usage}))
         events.append((None, "[DONE]"))
         body, ctype = sse(events), "text/event-stream"
@@ -84,7 +114,11 @@ def openai_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, Any
                 "object": "chat.completion",
                 "model": model,
                 "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": "stop",
+                    }
                 ],
                 "usage": usage,
             }
@@ -124,14 +158,22 @@ def anthropic_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, 
         ),
         (
             "content_block_start",
-            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            },
         ),
     ]
     for p in pieces(rng, text, chunks):
         events.append(
             (
                 "content_block_delta",
-                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": p}},
+                {
+                    "type": "content_block_delta",
+                    "index": 0,
+                    "delta": {"type": "text_delta", "text": p},
+                },
             )
         )
     events += [
@@ -186,7 +228,10 @@ def responses_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, 
     events: list[tuple[str | None, Any]] = [
         (
             "response.created",
-            {"type": "response.created", "response": {"id": f"resp_{turn}", "model": model, "output": []}},
+            {
+                "type": "response.created",
+                "response": {"id": f"resp_{turn}", "model": model, "output": []},
+            },
         ),
         (
             "response.output_item.added",
@@ -217,7 +262,10 @@ def responses_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, 
         "content": [{"type": "output_text", "text": text, "annotations": []}],
     }
     events.append(
-        ("response.output_item.done", {"type": "response.output_item.done", "output_index": 0, "item": done_item})
+        (
+            "response.output_item.done",
+            {"type": "response.output_item.done", "output_index": 0, "item": done_item},
+        )
     )
     events.append(
         (
@@ -229,7 +277,11 @@ def responses_exchange(rng: random.Random, turn: int, chunks: int) -> dict[str, 
                     "model": model,
                     "status": "completed",
                     "output": [done_item],
-                    "usage": {"input_tokens": 25, "output_tokens": chunks, "total_tokens": 25 + chunks},
+                    "usage": {
+                        "input_tokens": 25,
+                        "output_tokens": chunks,
+                        "total_tokens": 25 + chunks,
+                    },
                 },
             },
         )
