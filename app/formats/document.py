@@ -24,7 +24,7 @@ def parse_document(data: bytes, limits: ReadLimits) -> Any:
     except orjson.JSONDecodeError as exc:
         json_error = ReadError(f"invalid JSON: {exc.msg}", exc.lineno)
     else:
-        if flow_depth_bound(data) > limits.max_depth:
+        if flow_depth_bound(data, limits.max_depth) > limits.max_depth:
             _check_depth(doc, limits.max_depth)
         return doc
     # Not JSON, but perhaps YAML written in flow style; if not, the JSON error says more.

@@ -24,6 +24,7 @@ _BEFORE_ANCHOR = b" \t\r\n[{,:-"
 _DASHES = bytes.maketrans(b"?", b"-")
 _FLOW_CHARS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_FLOW = bytes(c for c in range(256) if c not in b"[{]}")
+_SAFE_FLOW_OPENS = 5_000
 
 
 def _plain(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
@@ -58,11 +59,17 @@ CassetteLoader.add_multi_constructor("tag:yaml.org,2002:", _plain)
 CassetteLoader.add_multi_constructor("", _plain)
 
 
-def flow_depth_bound(data: bytes) -> int:
-    """Upper bound of bracket nesting: strip balanced pairs pass by pass (each pass runs in C)."""
+def flow_depth_bound(data: bytes, cap: int) -> int:
+    """Upper bound of bracket nesting: strip balanced pairs pass by pass (each pass runs in C).
+
+    Stops past `cap`: callers only compare with a threshold, and one pass per level made a
+    200 KB file of `[[[...]]]` cost minutes.
+    """
     flow = data.translate(_FLOW_CHARS, _NOT_FLOW)
     passes = 0
     while b"()" in flow:
+        if passes > cap:
+            return passes
         flow = flow.replace(b"()", b"")
         passes += 1
     return passes + flow.count(b"(")
@@ -76,7 +83,10 @@ def _may_nest_deeper(data: bytes, max_depth: int) -> bool:
     return (
         data.find(b"\n" + b" " * indent) >= 0
         or data.translate(_DASHES, b" \t").find(b"-" * compact) >= 0
-        or flow_depth_bound(data) >= flow
+        # Quoted `]` can cancel real `[` in the pair count, so past what libyaml composes
+        # safely (it overflows the C stack near 30,000 levels), only the exact walk will do.
+        or data.count(b"[") + data.count(b"{") > _SAFE_FLOW_OPENS
+        or flow_depth_bound(data, flow) >= flow
     )
 
 

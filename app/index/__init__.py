@@ -74,7 +74,12 @@ class Index:
         self._cache: OrderedDict[tuple[str, int, int], Cassette] = OrderedDict()
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
-        schema.ensure_schema(self._conn())
+        try:
+            schema.ensure_schema(self._conn())
+        except sqlite3.DatabaseError as exc:
+            if not _corrupt(exc):
+                raise
+            self._rebuild_file()
 
     # -- connections -------------------------------------------------------------------------
 
@@ -92,6 +97,13 @@ class Index:
         self._connections.clear()
         self._local = threading.local()
 
+    def _rebuild_file(self) -> None:
+        """The file is only a cache: one left half-written by a crash is rebuilt, not fatal."""
+        self.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        schema.ensure_schema(self._conn())
+
     # -- refresh -----------------------------------------------------------------------------
 
     @property
@@ -100,7 +112,13 @@ class Index:
 
     def refresh(self, progress: Progress | None = None) -> RefreshResult:
         with self._write_lock:
-            return self._refresh(progress)
+            try:
+                return self._refresh(progress)
+            except sqlite3.DatabaseError as exc:
+                if not _corrupt(exc):
+                    raise
+                self._rebuild_file()
+                return self._refresh(progress)
 
     def refresh_paths(self, paths: Iterable[Path]) -> RefreshResult:
         """For a file watcher. A warm walk costs well under a second for 10,000 files, so a
@@ -278,6 +296,11 @@ class Index:
     def _inside_roots(self, abspath: str) -> bool:
         real = os.path.realpath(abspath)
         return any(within(real, os.path.realpath(r.path)) for r in self.roots)
+
+
+def _corrupt(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged file ("malformed", "not a database"), not a lock or a constraint."""
+    return type(exc) is sqlite3.DatabaseError
 
 
 def _error_entry(f: Found) -> Extracted:

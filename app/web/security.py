@@ -109,7 +109,8 @@ class TokenGate:
         if given is not None and self._ok(given):
             # Drop the token from the address bar (and history) once the cookie holds it.
             rest = [(k, v) for k, v in request.query_params.multi_items() if k != "token"]
-            target = URL(path=request.url.path, query=urlencode(rest))
+            # One leading slash only: `//host/...` would send the browser to another site.
+            target = URL(path="/" + request.url.path.lstrip("/"), query=urlencode(rest))
             redirect = RedirectResponse(str(target), status_code=303)
             redirect.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
             return redirect

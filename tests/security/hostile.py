@@ -1,0 +1,109 @@
+"""Generators of hostile cassette content, so no hostile file is ever stored in the repository.
+
+Each function returns the bytes of one file; tests write them under `tmp_path`. Sizes are
+parameters so a test can pick the smallest input that still exercises the defence it checks.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from tests.builders import chat_request, chat_response, govcr
+
+# A reply text the good neighbour cassette carries, so tests can check it still decodes.
+GOOD_REPLY = "The neighbour cassette is still fine."
+
+
+def good_cassette(reply: str = GOOD_REPLY) -> bytes:
+    """An ordinary one-interaction OpenAI chat cassette (go-vcr v2 YAML)."""
+    ask = chat_request([{"role": "user", "content": "Are you there?"}])
+    return govcr([(ask, chat_response(reply))]).encode()
+
+
+def alias_bomb(levels: int = 12, width: int = 10) -> bytes:
+    """'Billion laughs': each anchor lists the previous one `width` times (width**levels nodes)."""
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        refs = ", ".join(f"*a{i - 1}" for _ in range(width))
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    lines.append(f"interactions: *a{levels}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def deep_yaml_flow(depth: int) -> bytes:
+    return b"interactions: " + b"[" * depth + b"]" * depth + b"\n"
+
+
+def deep_yaml_block(depth: int) -> bytes:
+    """Nested block mappings, two spaces of indentation per level."""
+    lines = ["interactions:"]
+    lines += [f"{'  ' * (i + 1)}k{i}:" for i in range(depth)]
+    lines.append(f"{'  ' * (depth + 1)}leaf")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def deep_json(depth: int) -> bytes:
+    return b'{"interactions": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def huge_body_cassette(body_bytes: int) -> bytes:
+    """A well-formed cassette whose response body alone is `body_bytes` long."""
+    ask = chat_request([{"role": "user", "content": "Say a lot."}])
+    return govcr([(ask, chat_response("x" * body_bytes))]).encode()
+
+
+def huge_string_line(n: int) -> bytes:
+    """One YAML scalar of `n` characters with no line break."""
+    return b"interactions: '" + b"A" * n + b"'\n"
+
+
+def invalid_utf8() -> bytes:
+    """A go-vcr-looking file with stray continuation bytes and an overlong encoding inside."""
+    return b"version: 2\ninteractions:\n- request:\n    body: \x80\xbf\xc0\xaf\xff\xfe\n"
+
+
+def binary_noise(size: int, seed: int) -> bytes:
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(size))
+
+
+def python_object_tags(marker: Path) -> bytes:
+    """YAML tags that an unsafe loader would turn into `os.system(...)` calls creating `marker`."""
+    command = f"touch {marker}"
+    return (
+        f"version: 2\n"
+        f"interactions:\n"
+        f"- !!python/object/apply:os.system [{json.dumps(command)}]\n"
+        f"- !!python/object/new:subprocess.check_output [[sh, -c, {json.dumps(command)}]]\n"
+        f"- !!python/name:os.system\n"
+        f"- request: !!python/object/apply:subprocess.call [[sh, -c, {json.dumps(command)}]]\n"
+    ).encode()
+
+
+def ruby_object_tags(marker: Path) -> bytes:
+    """Ruby VCR-looking tags, including the classic deserialization gadget shapes, as text."""
+    return (
+        "---\n"
+        "http_interactions:\n"
+        "- request: !ruby/object:Gem::Installer\n"
+        "    i: x\n"
+        "  response: !ruby/hash:ActionController::Routing::RouteSet::NamedRouteCollection\n"
+        f"    ? !ruby/object:OpenStruct {{table: {{cmd: 'touch {marker}'}}}}\n"
+        "    : !ruby/sym system\n"
+        "recorded_with: VCR 6.2.0\n"
+    ).encode()
+
+
+def truncated(data: bytes, keep: float = 0.5) -> bytes:
+    return data[: max(1, int(len(data) * keep))]
+
+
+def hidden_nesting(groups: int, width: int = 50) -> bytes:
+    """Deep flow nesting whose brackets look balanced: quoted `]` cancel the real `[` in a count.
+
+    Before the fix, ~150 KB of this overflowed libyaml's C stack and killed the process.
+    """
+    group = b"[" * width + b'"' + b"]" * width + b'", '
+    return b"interactions: " + group * groups + b"]" * (width * groups) + b"\n"
