@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, serve
 from tests.web.samples import write_tree
 
 if not CHROMIUM.exists():
+    if os.environ.get("TAPEDECK_REQUIRE_BROWSER") == "1":  # CI: a missing browser is a failure
+        raise RuntimeError(f"{CHROMIUM} is missing and TAPEDECK_REQUIRE_BROWSER=1")
     pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
 
 from playwright.sync_api import Browser, Page, sync_playwright
