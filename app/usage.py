@@ -124,16 +124,35 @@ def estimate(
     when: str | None,
 ) -> float | None:
     """Price of one call from the genai-prices table, or None when the model is not in it."""
-    from genai_prices import Usage as PriceUsage
-
-    price = _model_price(model, provider, when[:10] if when else None)
+    day = when[:10] if when else None
+    price = _model_price(model, provider, day)
     if price is None:
         return None
+    rates = _rates(model, provider, day)
+    if rates is not None:
+        if cached + cache_write > input_tokens:
+            return None  # inconsistent counts have no sound price
+        per_in, per_out, per_read, per_write = rates
+        uncached = input_tokens - cached - cache_write
+        return (
+            uncached * per_in
+            + cached * per_read
+            + cache_write * per_write
+            + output_tokens * per_out
+        )
+    return _exact(price, input_tokens, output_tokens, cached, cache_write)
+
+
+def _exact(
+    price: Any, input_tokens: int, output_tokens: int, cached: int, write: int
+) -> float | None:
+    from genai_prices import Usage as PriceUsage
+
     usage = PriceUsage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         cache_read_tokens=cached or None,
-        cache_write_tokens=cache_write or None,
+        cache_write_tokens=write or None,
     )
     try:
         total = price.calc_price(usage)["total_price"]
@@ -142,6 +161,37 @@ def estimate(
         # have no sound price: no estimate rather than a wrong one.
         return None
     return float(total if isinstance(total, Decimal) else Decimal(str(total)))
+
+
+_PROBE = 1_000_000
+
+
+@lru_cache(maxsize=1024)
+def _rates(model: str, provider: str | None, day: str | None) -> tuple[float, ...] | None:
+    return _linear_rates(_model_price(model, provider, day))
+
+
+def _linear_rates(price: Any) -> tuple[float, ...] | None:
+    """Per-token prices of a flat (untiered) price entry, read off the table itself.
+
+    The table's own calculation costs about a millisecond a call, which dominates indexing a
+    large corpus. A flat price is linear in each token count, so four probes through the same
+    calculation give exact per-token rates; tiered prices keep the full calculation.
+    """
+    from genai_prices.types import TieredPrices
+
+    if any(isinstance(v, TieredPrices) for v in vars(price).values()):
+        return None
+    probes = [
+        _exact(price, _PROBE, 0, 0, 0),
+        _exact(price, 0, _PROBE, 0, 0),
+        _exact(price, _PROBE, 0, _PROBE, 0),
+        _exact(price, _PROBE, 0, 0, _PROBE),
+    ]
+    if any(p is None for p in probes):
+        return None
+    per_in, per_out, per_read, per_write = (float(p or 0) / _PROBE for p in probes)
+    return per_in, per_out, per_read, per_write
 
 
 @lru_cache(maxsize=1024)

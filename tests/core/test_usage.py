@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.usage import normalized, with_cost
 
 
@@ -51,3 +53,17 @@ def test_inconsistent_counts_get_no_estimate_instead_of_an_error() -> None:
     priced = with_cost(u, "gpt-4o", "openai")
     assert priced is not None
     assert priced.cost_usd is None
+
+
+@pytest.mark.parametrize(
+    "model", ["gpt-4o", "gpt-4o-mini", "claude-sonnet-4-20250514", "claude-3-5-haiku-20241022"]
+)
+def test_fast_estimate_equals_the_price_tables_own_calculation(model: str) -> None:
+    from app.usage import _exact, _model_price, estimate
+
+    price = _model_price(model, None, None)
+    assert price is not None
+    for tokens in [(1234, 567, 0, 0), (5000, 10, 4000, 0), (9000, 77, 1000, 2000), (1, 1, 0, 1)]:
+        fast = estimate(model, None, *tokens, None)
+        exact = _exact(price, *tokens)
+        assert fast == pytest.approx(exact, rel=1e-9)
