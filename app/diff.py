@@ -29,8 +29,8 @@ from app.diff_parts import (
     snippet,
 )
 from app.diff_values import JsonChange, WordOp, json_diff, text_similarity, without_volatile
-from app.lint import mask_keys
 from app.model import Cassette, Interaction, Usage
+from app.secrets import mask_keys
 
 InteractionKind = Literal["same", "changed", "added", "removed"]
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from app.diff_values import JsonChange, WordOp, json_diff, without_volatile, word_diff
-from app.lint import mask_keys, mask_keys_in_value
 from app.model import (
     MediaPart,
     Message,
@@ -27,6 +26,7 @@ from app.model import (
     ToolResultPart,
     UnknownPart,
 )
+from app.secrets import mask_keys, mask_keys_in_value
 
 ChangeKind = Literal["added", "removed", "edited"]
 T = TypeVar("T")

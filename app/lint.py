@@ -20,21 +20,13 @@ from app.formats.base import RawInteraction, ReadLimits
 from app.index.scan import make_roots, walk
 from app.loader import FileReadError, read_file_bytes
 from app.model import Headers
+from app.secrets import mask_keys, mask_keys_in_value
 
 Severity = Literal["error", "warning"]
 FindingKind = Literal["secret", "unreadable", "failed", "oversized"]
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
-# Key shapes common enough in bodies (a key pasted into a prompt, echoed config) to look for.
-_KEYS = re.compile(
-    r"(?<![A-Za-z0-9_-])(?:"
-    r"sk-[A-Za-z0-9_-]{20,}"  # OpenAI, Anthropic (sk-ant-), OpenRouter (sk-or-)
-    r"|AIza[0-9A-Za-z_-]{35}"  # Google API keys
-    r"|xox[abposr]-[0-9A-Za-z-]{10,}"  # Slack tokens
-    r"|(?:AKIA|ASIA)[0-9A-Z]{16}"  # AWS access key ids
-    r")(?![A-Za-z0-9_-])"
-)
 _SIGV4_PART = re.compile(r"(Credential|Signature)=([^,\s]+)")
 
 
@@ -58,38 +50,6 @@ class Finding:
         return model.to_json(self)
 
 
-# Recorders and test suites also write placeholders with a word in them rather than alone
-# (`DUMMY_GOOGLE_API_KEY`, `X-API-KEY-XXX`, `Bearer test-api-key`): a whole word is enough.
-_PLACEHOLDER_WORDS = frozenset(
-    {"redacted", "filtered", "dummy", "test", "fake", "mock", "placeholder", "xxx", "example"}
-)
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-
-
-def leaked(value: str) -> bool:
-    if secrets.is_placeholder(value):
-        return False
-    words = {w.lower() for w in _WORD_SPLIT.split(value)}
-    return not (words & _PLACEHOLDER_WORDS or any(len(w) >= 3 and set(w) == {"x"} for w in words))
-
-
-def mask_keys(text: str) -> str:
-    """Mask every key-shaped secret in free text (placeholders like `sk-xxxx…` stay)."""
-    return _KEYS.sub(
-        lambda m: secrets.mask_value(m.group(0)) if leaked(m.group(0)) else m.group(0), text
-    )
-
-
-def mask_keys_in_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_keys(value)
-    if isinstance(value, list):
-        return [mask_keys_in_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: mask_keys_in_value(v) for k, v in value.items()}
-    return value
-
-
 def _masked(value: str) -> str:
     if value.lower().startswith("bearer "):
         return value[:7] + secrets.mask_value(value[7:].strip())
@@ -102,9 +62,9 @@ def header_leaks(headers: Headers, side: str) -> Iterator[str]:
             for part, found in _SIGV4_PART.findall(value):
                 # A Credential is `KEYID/date/region/service/aws4_request`: only the id is secret.
                 secret = found.split("/", 1)[0] if part == "Credential" else found
-                if leaked(secret):
+                if not secrets.is_placeholder(secret):
                     yield f"{side} header {name}: SigV4 {part} is not masked ({_masked(secret)})"
-        elif secrets.is_secret_header(name) and leaked(value):
+        elif secrets.is_secret_header(name) and not secrets.is_placeholder(value):
             yield f"{side} header {name} is not masked ({_masked(value)})"
 
 
@@ -114,10 +74,10 @@ def url_leaks(url: str) -> Iterator[str]:
         password = parts.password
     except ValueError:
         return
-    if password and leaked(password):
+    if password and not secrets.is_placeholder(password):
         yield f"URL password is not masked ({_masked(password)})"
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if secrets.is_secret_param(name) and leaked(value):
+        if secrets.is_secret_param(name) and not secrets.is_placeholder(value):
             yield f"URL query parameter {name} is not masked ({_masked(value)})"
 
 
@@ -125,9 +85,8 @@ def body_leaks(body: bytes | str | None, side: str) -> Iterator[str]:
     if not body:
         return
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    for match in _KEYS.finditer(text):
-        if leaked(match.group(0)):
-            yield f"{side} body holds a key ({secrets.mask_value(match.group(0))})"
+    for key in secrets.leaked_keys(text):
+        yield f"{side} body holds a key ({secrets.mask_value(key)})"
 
 
 def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Iterator[Finding]:
@@ -188,6 +147,7 @@ def is_blocking(finding: Finding) -> bool:
     return finding.kind in ("secret", "unreadable")
 
 
+# mask_keys* live in app.secrets; re-exported because app.web.diff_view imports them from here.
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "Finding",

@@ -14,22 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from app import playback_ops as ops
-from app.apis.bedrock_invoke import _text_of
+from app.apis.bedrock_invoke import METRICS_KEY, flat_text
 from app.apis.chat_parts import api_error, dicts, tool_call
 from app.apis.gemini import error_of, usage_of
-from app.apis.gemini_parts import PART_EXTRAS, parts_of
+from app.apis.gemini_parts import continues_text, parts_of, plain_text
 from app.apis.native_parts import first, obj
 from app.model import Chunk, Interaction, ReasoningPart
 from app.playback_anthropic import AnthropicView
-
-
-def _plain_text(part: Any) -> bool:
-    """A text fragment the decoder joins with its neighbour of the same kind (thought or not)."""
-    return (
-        isinstance(part, dict)
-        and isinstance(part.get("text"), str)
-        and set(part) <= (PART_EXTRAS | {"text"})
-    )
 
 
 class GeminiView(ops.View):
@@ -63,15 +54,10 @@ class GeminiView(ops.View):
     def _part(self, raw: Any) -> ops.Delta:
         prev = self.last
         self.last = raw if isinstance(raw, dict) else None
-        joins = (
-            _plain_text(raw)
-            and _plain_text(prev)
-            and bool(raw.get("thought")) == bool(prev.get("thought"))  # type: ignore[union-attr]
-        )
-        if not joins:
+        if not continues_text(prev, raw):
             self.count += 1
         slot = self.count - 1
-        if _plain_text(raw):
+        if plain_text(raw):
             piece = raw["text"]
             if not piece:
                 return []
@@ -238,9 +224,6 @@ class CohereView(ops.View):
         return [ops.part(self._CALLS + index, tool_call(cur["id"], cur["name"], cur["args"]))]
 
 
-_METRICS = "amazon-bedrock-invocationMetrics"
-
-
 class InvokeView(ops.View):
     """Bedrock InvokeModel: each chunk is read by the family its shape names."""
 
@@ -259,8 +242,8 @@ class InvokeView(ops.View):
             out = self.converse.step(nova, payload[chunk.event])
         else:
             out = self._flat(payload)
-        if isinstance(payload.get(_METRICS), dict):
-            out.append(ops.usage(payload[_METRICS], self.inter.usage))
+        if isinstance(payload.get(METRICS_KEY), dict):
+            out.append(ops.usage(payload[METRICS_KEY], self.inter.usage))
         return out
 
     def close(self) -> ops.Delta:
@@ -268,7 +251,7 @@ class InvokeView(ops.View):
 
     def _flat(self, payload: dict[str, Any]) -> ops.Delta:
         """Titan, Llama, Mistral...: text fragments of one answer, the stop reason at the end."""
-        piece = _text_of(payload)
+        piece = flat_text(payload)
         out: ops.Delta = [ops.text(0, piece if isinstance(piece, str) else "")]
         reason = payload.get("stop_reason") or payload.get("completionReason")
         if reason:

@@ -16,12 +16,13 @@ compared the same way and the message ends exactly as decoded.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from app import playback_ops as ops
 from app.apis import openai_responses
 from app.apis.chat_parts import StreamEvent, api_error, as_dict, as_int, dicts, text_of, tool_call
-from app.apis.openai_chat import chat_usage, content_parts
+from app.apis.openai_chat import call_position, chat_usage, content_parts
 from app.apis.openai_responses_items import item_parts
 from app.apis.openai_responses_stream import Fold
 from app.model import Chunk, Interaction, Part, ReasoningPart, UnknownPart, to_json
@@ -30,6 +31,11 @@ from app.model import Chunk, Interaction, Part, ReasoningPart, UnknownPart, to_j
 _DETAILS, _REASONING, _CONTENT, _REFUSAL, _CALLS = 100, 1000, 2000, 3000, 4000
 _PLAIN = ("reasoning_content", "reasoning")
 _APPEND = {"text": ops.text, "reasoning": ops.reasoning, "refusal": ops.refusal}
+
+
+def _first_choice(payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Entries for choice 0 only: the decoder shows the first of `n` alternatives."""
+    return (c for c in dicts(payload.get("choices")) if (as_int(c.get("index")) or 0) == 0)
 
 
 class ChatView(ops.View):
@@ -46,9 +52,7 @@ class ChatView(ops.View):
         if not isinstance(payload, dict):
             return []
         out: ops.Delta = []
-        for choice in dicts(payload.get("choices")):
-            if (as_int(choice.get("index")) or 0) != 0:
-                continue  # the decoder shows the first choice only
+        for choice in _first_choice(payload):
             delta = choice.get("delta")
             if isinstance(delta, dict):
                 out.extend(self._delta(delta))
@@ -154,17 +158,10 @@ class ChatView(ops.View):
 
     def _call(self, item: dict[str, Any]) -> ops.Delta:
         fn = as_dict(item.get("function"))
-        index = as_int(item.get("index"))
-        if index is None:
-            index = len(self.slot)
-        pos = self.slot.get(index)
         new_id = item.get("id")
-        if pos is not None and new_id and self.calls[pos]["id"] not in (None, new_id):
-            pos = None  # a different id at a used index is a new call
+        pos, new = call_position(item, self.slot, self.calls)
         out: ops.Delta = []
-        if pos is None:
-            pos = len(self.calls)
-            self.slot[index] = pos
+        if new:
             self.calls.append({"id": new_id or None, "name": fn.get("name") or "", "args": ""})
             out.append(ops.call(_CALLS + pos, new_id, fn.get("name"), new=True))
         else:
@@ -196,9 +193,7 @@ class CompletionsView(ops.View):
         if not isinstance(payload, dict):
             return []
         out: ops.Delta = []
-        for choice in dicts(payload.get("choices")):
-            if (as_int(choice.get("index")) or 0) != 0:
-                continue
+        for choice in _first_choice(payload):
             piece = choice.get("text")
             out.append(ops.text(0, piece if isinstance(piece, str) else ""))
             if choice.get("finish_reason"):

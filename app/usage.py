@@ -134,12 +134,13 @@ def estimate(
             return None  # inconsistent counts have no sound price
         per_in, per_out, per_read, per_write = rates
         uncached = input_tokens - cached - cache_write
-        return (
+        cost = (
             uncached * per_in
             + cached * per_read
             + cache_write * per_write
             + output_tokens * per_out
         )
+        return float(f"{cost:.10g}")  # no float noise in documents and goldens
     return _exact(price, input_tokens, output_tokens, cached, cache_write)
 
 

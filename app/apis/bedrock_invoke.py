@@ -29,7 +29,8 @@ from app.model import ApiError, Chunk, ChunkKind, Message, Note, TextPart, Usage
 from app.streams import Frame, detect_framing, frame
 
 _PATH = re.compile(r"/model/([^/]+)/(invoke|invoke-with-response-stream)$")
-_METRICS = "amazon-bedrock-invocationMetrics"
+# Bedrock adds this key to the last chunk of every InvokeModel stream, whatever the model family.
+METRICS_KEY = "amazon-bedrock-invocationMetrics"
 _NOVA_KINDS: dict[str, ChunkKind] = {
     "contentBlockDelta": "text",
     "messageStop": "finish",
@@ -97,7 +98,7 @@ def _read_frame(fr: Frame, out: Decoded) -> tuple[ChunkKind, str, dict[str, Any]
     if not isinstance(payload, dict):
         return "other", fr.event or "chunk", None
     # Nova events are keyed by their name ({"contentBlockDelta": {...}}); others are flat.
-    keys = [k for k in payload if k != _METRICS and not k.startswith("amazon-bedrock-")]
+    keys = [k for k in payload if k != METRICS_KEY and not k.startswith("amazon-bedrock-")]
     if len(keys) == 1 and isinstance(payload[keys[0]], dict):
         name = keys[0]
         return _NOVA_KINDS.get(name, "other"), name, payload
@@ -113,7 +114,7 @@ def _fold(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     for _, payload in events:  # later chunks carry the stop reason and the final counts
         answer.update({k: v for k, v in payload.items() if v is not None})
     answer.pop("outputText", None)
-    answer["generation"] = "".join(str(_text_of(p) or "") for _, p in events)
+    answer["generation"] = "".join(str(flat_text(p) or "") for _, p in events)
     return answer
 
 
@@ -142,20 +143,21 @@ def _fold_nova(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             answer["stopReason"] = body.get("stopReason")
         elif name == "metadata":
             answer["usage"] = body.get("usage")
-        if _METRICS in payload:
-            answer[_METRICS] = payload[_METRICS]
+        if METRICS_KEY in payload:
+            answer[METRICS_KEY] = payload[METRICS_KEY]
     content = [blocks[i] for i in sorted(blocks)]
     answer["output"] = {"message": {"role": "assistant", "content": content}}
     return answer
 
 
-def _text_of(payload: dict[str, Any]) -> Any:
+def flat_text(payload: dict[str, Any]) -> Any:
+    """The answer text of the other families (Titan, Llama, Mistral...): each has its own key."""
     for key in ("generation", "outputText", "completion", "text"):
         if key in payload:
             return payload[key]
     results = payload.get("results") or payload.get("outputs") or payload.get("generations")
     if isinstance(results, list) and results and isinstance(results[0], dict):
-        return _text_of(results[0])
+        return flat_text(results[0])
     return None
 
 
@@ -172,7 +174,7 @@ def _conversation(req: dict[str, Any], answer: dict[str, Any], out: Decoded) -> 
     prompt = req.get("inputText", req.get("prompt"))
     if isinstance(prompt, str):
         out.messages = [Message("user", (TextPart(prompt),))]
-    text = _text_of(answer)
+    text = flat_text(answer)
     if isinstance(text, str):
         out.response = Message("assistant", (TextPart(text),))
     results = answer.get("results") or answer.get("outputs")
@@ -212,7 +214,7 @@ def _plural(n: int, word: str) -> str:
 
 def _usage(answer: dict[str, Any], ex: Exchange) -> Usage | None:
     """Token counts from the invocation metrics, the native fields, or Bedrock's headers."""
-    found = answer.get(_METRICS)
+    found = answer.get(METRICS_KEY)
     metrics: dict[str, Any] = found if isinstance(found, dict) else {}
     inp = (
         metrics.get("inputTokenCount")

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import finish_reason
-from app.apis.gemini_parts import PART_EXTRAS, parts_of, request_messages, request_tools
+from app.apis.gemini_parts import continues_text, parts_of, request_messages, request_tools
 from app.apis.native_parts import (
     first,
     fold_frames,
@@ -147,23 +147,11 @@ def _merge_text(raw: Any) -> Any:
     merged: list[Any] = []
     for part in raw:
         prev: Any = merged[-1] if merged else None
-        if (
-            _plain_text(part)
-            and _plain_text(prev)
-            and bool(part.get("thought")) == bool(prev.get("thought"))
-        ):
+        if continues_text(prev, part):
             merged[-1] = {**prev, "text": prev["text"] + part["text"]}
         else:
             merged.append(part)
     return merged
-
-
-def _plain_text(part: Any) -> bool:
-    return (
-        isinstance(part, dict)
-        and isinstance(part.get("text"), str)
-        and set(part) <= (PART_EXTRAS | {"text"})
-    )
 
 
 def usage_of(u: dict[str, Any]) -> Any:

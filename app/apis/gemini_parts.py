@@ -24,7 +24,7 @@ from app.model import (
 )
 
 # Keys a part may carry beside its payload; they change nothing the reader sees.
-PART_EXTRAS = {
+_PART_EXTRAS = {
     "thought",
     "thoughtSignature",
     "thought_signature",
@@ -135,9 +135,28 @@ def _part(part: dict[str, Any], calls: dict[str, list[str | None]]) -> Part | No
             content=str(result.get("output", "")),
             is_error=result.get("outcome") not in (None, "OUTCOME_OK"),
         )
-    if set(part) <= PART_EXTRAS:
+    if set(part) <= _PART_EXTRAS:
         return None  # a bare signature or metadata: nothing to read
     return UnknownPart(part)
+
+
+def plain_text(part: Any) -> bool:
+    """A text fragment with nothing beside it a reader sees: streams cut one answer into many."""
+    return (
+        isinstance(part, dict)
+        and isinstance(part.get("text"), str)
+        and set(part) <= (_PART_EXTRAS | {"text"})
+    )
+
+
+def continues_text(prev: Any, part: Any) -> bool:
+    """Whether `part` joins `prev` into one part, as a non-streamed answer would have it: both
+    plain text of the same kind (thought summary or answer)."""
+    return (
+        plain_text(part)
+        and plain_text(prev)
+        and bool(part.get("thought")) == bool(prev.get("thought"))
+    )
 
 
 def _tool_result(resp: dict[str, Any], calls: dict[str, list[str | None]]) -> ToolResultPart:

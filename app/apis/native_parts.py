@@ -16,7 +16,7 @@ from typing import Any, Literal
 import orjson
 
 from app.apis.base import Decoded, Exchange
-from app.model import Chunk, ChunkKind, MediaPart, Note, Part, TextPart, Tool, UnknownPart
+from app.model import Chunk, ChunkKind, MediaPart, Note, Tool
 from app.streams import Frame, Framing, detect_framing, frame
 
 MediaKind = Literal["image", "audio", "file"]
@@ -60,10 +60,6 @@ def as_text(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return str(value)
-
-
-def text_or_unknown(value: Any) -> Part:
-    return TextPart(value) if isinstance(value, str) else UnknownPart(value)
 
 
 def function_tools(tools: Any) -> list[Tool]:

@@ -10,6 +10,7 @@ lookups here rather than separate decoders.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from app import usage as usage_mod
@@ -488,16 +489,9 @@ class _MessageFold:
 
     def _add_call(self, call: dict[str, Any]) -> None:
         fn = as_dict(call.get("function"))
-        index = as_int(call.get("index"))
-        if index is None:
-            index = len(self.slot)
-        pos = self.slot.get(index)
         new_id = call.get("id")
-        if pos is not None and new_id and self.calls[pos].get("id") not in (None, new_id):
-            pos = None  # a different id at a used index is a new call
-        if pos is None:
-            pos = len(self.calls)
-            self.slot[index] = pos
+        pos, new = call_position(call, self.slot, self.calls)
+        if new:
             self.calls.append({"id": None, "function": {"name": "", "arguments": ""}})
         cur = self.calls[pos]
         if new_id:
@@ -523,6 +517,26 @@ class _MessageFold:
         if self.calls:
             msg["tool_calls"] = self.calls
         return msg
+
+
+def call_position(
+    call: dict[str, Any], slots: dict[int, int], calls: Sequence[dict[str, Any]]
+) -> tuple[int, bool]:
+    """Which streamed tool call a delta continues, and whether it starts a new one.
+
+    Deltas name their call by `index` alone, but some servers number every call 0: a different
+    id at a used index is a new call. `slots` (index -> position in `calls`) is updated; the
+    caller appends the new call.
+    """
+    index = as_int(call.get("index"))
+    if index is None:
+        index = len(slots)
+    pos = slots.get(index)
+    new_id = call.get("id")
+    if pos is not None and (not new_id or calls[pos].get("id") in (None, new_id)):
+        return pos, False
+    slots[index] = len(calls)
+    return len(calls), True
 
 
 # ---- small helpers ---------------------------------------------------------------------------

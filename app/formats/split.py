@@ -9,8 +9,7 @@ from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import headers, status_code, text
-from app.formats.vcrpy import vcrpy_body
+from app.formats.vcrpy import add_vcrpy_pair
 
 
 def _mappings(value: Any) -> list[dict[str, Any]]:
@@ -37,16 +36,7 @@ class SplitListsReader:
         for n in range(max(len(requests), len(responses))):
             request = requests[n] if n < len(requests) else {}
             response = responses[n] if n < len(responses) else {}
-            out.add(
-                method=text(request.get("method")),
-                url=text(request.get("uri")),
-                request_headers=headers(request.get("headers")),
-                request_body=vcrpy_body(request),
-                status=status_code(response.get("status")),
-                response_headers=headers(response.get("headers")),
-                response_body=vcrpy_body(response),
-                partial=not request or not response,
-            )
+            add_vcrpy_pair(out, request, response, partial=not request or not response)
         return out.result()
 
 

@@ -23,6 +23,22 @@ def vcrpy_body(side: dict[str, Any]) -> bytes | None:
     return body_bytes(body)
 
 
+def add_vcrpy_pair(
+    out: CassetteBuilder, request: dict[str, Any], response: dict[str, Any], partial: bool = False
+) -> None:
+    """One request and its response in vcrpy's shapes, wherever the cassette keeps the pair."""
+    out.add(
+        method=text(request.get("method")),
+        url=text(request.get("uri")),
+        request_headers=headers(request.get("headers")),
+        request_body=vcrpy_body(request),
+        status=status_code(response.get("status")),
+        response_headers=headers(response.get("headers")),
+        response_body=vcrpy_body(response),
+        partial=partial,
+    )
+
+
 class VcrpyReader:
     name = "vcrpy"
 
@@ -38,17 +54,7 @@ class VcrpyReader:
         out = CassetteBuilder(self.name, ctx)
         for item in doc["interactions"]:
             item = mapping(item)
-            request = mapping(item.get("request"))
-            response = mapping(item.get("response"))
-            out.add(
-                method=text(request.get("method")),
-                url=text(request.get("uri")),
-                request_headers=headers(request.get("headers")),
-                request_body=vcrpy_body(request),
-                status=status_code(response.get("status")),
-                response_headers=headers(response.get("headers")),
-                response_body=vcrpy_body(response),
-            )
+            add_vcrpy_pair(out, mapping(item.get("request")), mapping(item.get("response")))
         return out.result()
 
 

@@ -9,7 +9,6 @@ Skipped when the corpus is absent.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import pytest
 
 from app.loader import load_cassette
 from app.model import Interaction
+from tests.corpus import manifest_rows
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 ROWS = re.compile(r"gemini|vertex ai (stream)?generatecontent|bedrock converse|ollama|cohere", re.I)
 
 _APIS = (
@@ -34,12 +33,7 @@ _APIS = (
 
 
 def manifest_files() -> list[str]:
-    manifest = CORPUS / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return []
-    with manifest.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    return sorted(r["file"] for r in rows if ROWS.search(r["api/provider"]))
+    return sorted(r["file"] for r in manifest_rows() if ROWS.search(r["api/provider"]))
 
 
 def expected_api(it: Interaction) -> str | None:

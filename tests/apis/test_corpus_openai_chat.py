@@ -7,7 +7,6 @@ Skipped when the corpus is absent.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -15,22 +14,17 @@ import pytest
 
 from app.loader import load_cassette
 from app.model import Interaction, Message
+from tests.corpus import manifest_rows
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 ROWS = re.compile(r"chat/completions|completions|embeddings", re.I)
 # Ollama's native /api/embeddings belongs to the Ollama decoder.
 NOT_OURS = re.compile(r"Ollama /api/", re.I)
 
 
 def manifest_files() -> list[str]:
-    manifest = CORPUS / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return []
-    with manifest.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
     return sorted(
         r["file"]
-        for r in rows
+        for r in manifest_rows()
         if ROWS.search(r["api/provider"]) and not NOT_OURS.search(r["api/provider"])
     )
 

@@ -7,18 +7,16 @@ for embedding calls), and no part left as `unknown`.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from app.apis import decode_interaction
 from app.formats import read_cassette
 from app.model import Interaction, UnknownPart
+from tests.corpus import CORPUS, manifest_rows
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 _ROWS = re.compile(
     r"OpenAI responses|Azure OpenAI responses|xAI responses|DeepSeek responses|"
     r"Anthropic messages|Bedrock invoke|rawPredict|RawPredict"
@@ -48,12 +46,7 @@ class Outcome:
 
 
 def corpus_files() -> list[str]:
-    manifest = CORPUS / "MANIFEST.tsv"
-    if not manifest.exists():
-        return []
-    with manifest.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t"))
-    return [r["file"] for r in rows if _ROWS.search(r.get("api/provider") or "")]
+    return [r["file"] for r in manifest_rows() if _ROWS.search(r.get("api/provider") or "")]
 
 
 def check(name: str) -> Outcome:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.secrets import is_placeholder, is_secret_header, mask_header_value, mask_url, mask_value
+from app.secrets import (
+    is_placeholder,
+    is_secret_header,
+    mask_header_value,
+    mask_keys,
+    mask_keys_in_value,
+    mask_url,
+    mask_value,
+)
 
 
 @pytest.mark.parametrize(
@@ -70,3 +78,22 @@ def test_placeholders_are_not_leaks(value: str) -> None:
 
 def test_real_looking_key_is_not_a_placeholder() -> None:
     assert not is_placeholder("sk-proj-a8f7d6s5a4f3d2s1a0")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["DUMMY_GOOGLE_API_KEY", "X-API-KEY-XXX", "Bearer test-api-key-1234567", "my-example-token-42"],
+)
+def test_a_whole_placeholder_word_makes_a_placeholder(value: str) -> None:
+    assert is_placeholder(value)
+
+
+def test_a_placeholder_word_inside_another_word_does_not() -> None:
+    assert not is_placeholder("sk-contest-a8f7d6s5a4f3d2s1a0")
+
+
+def test_keys_in_free_text_are_masked_and_placeholders_kept() -> None:
+    key = "sk-proj-a8f7d6s5a4f3d2s1a0q9w8"
+    text = f"use {key} here, not sk-xxxxxxxxxxxxxxxxxxxxxxxx"
+    assert mask_keys(text) == "use sk-p… here, not sk-xxxxxxxxxxxxxxxxxxxxxxxx"
+    assert mask_keys_in_value({"a": [text], "n": 3}) == {"a": [mask_keys(text)], "n": 3}

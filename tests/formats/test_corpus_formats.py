@@ -6,15 +6,12 @@ so the test checks the readers against what a person wrote down about each file.
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 
 from app.formats import read_cassette
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.corpus import CORPUS, manifest_rows
 
 FORMATS = {
     "vcrpy YAML (pytest-recording)": "vcrpy",
@@ -39,13 +36,6 @@ MANIFEST_UNDERCOUNTS = {
 _COUNT = re.compile(r"(\d+) (interactions|entries|request/response pairs|websocket messages|gRPC)")
 
 
-def _manifest() -> list[dict[str, str]]:
-    if not (CORPUS / "MANIFEST.tsv").is_file():
-        return []
-    with (CORPUS / "MANIFEST.tsv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
 def _expected(row: dict[str, str]) -> tuple[str, int, int | None]:
     """(format, interactions, frames) for one manifest row."""
     fmt = FORMATS[row["format"]]
@@ -61,7 +51,7 @@ def _expected(row: dict[str, str]) -> tuple[str, int, int | None]:
     return fmt, MANIFEST_UNDERCOUNTS.get(row["file"], count), None
 
 
-ROWS = _manifest()
+ROWS = manifest_rows()
 
 
 @pytest.mark.corpus
