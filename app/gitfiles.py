@@ -7,6 +7,7 @@ worktrees and packed refs. Nothing here ever changes the repository.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,24 @@ class ChangedFile:
     old_path: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit that touched a file; `path` is the file's repo-relative name in that commit,
+    which differs from today's name before a rename."""
+
+    sha: str
+    short: str
+    author: str
+    date: str
+    subject: str
+    path: str
+
+
 _KINDS: dict[str, ChangeKind] = {"A": "added", "D": "removed"}
+
+# Revisions that come from a URL: names, hashes and ~/^ steps only. Nothing that git could read
+# as an option (a leading `-`), a range (`..`), a reflog (`@{`) or a blob spec (`:`).
+_SAFE_REV = re.compile(r"^(?!-)(?!.*\.\.)[A-Za-z0-9._/~^-]{1,100}$")
 
 
 def _git(args: list[str], cwd: Path) -> bytes:
@@ -57,6 +75,40 @@ def is_revision(rev: str, cwd: Path) -> bool:
     except GitError:
         return False
     return True
+
+
+def is_safe_revision(rev: str) -> bool:
+    return bool(_SAFE_REV.match(rev))
+
+
+def resolve_commit(rev: str, cwd: Path) -> str | None:
+    """The full hash REV names, or None; REV must pass `is_safe_revision`."""
+    if not is_safe_revision(rev):
+        return None
+    try:
+        out = _git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd
+        )
+    except GitError:
+        return None
+    return out.decode().strip() or None
+
+
+def file_history(path: str, cwd: Path, limit: int = 50) -> list[Commit]:
+    """Commits that touched PATH (repo-relative), newest first, following renames."""
+    fmt = "%x1e%H%x1f%h%x1f%an%x1f%aI%x1f%s"
+    args = ["log", "--follow", f"--max-count={limit}", "--name-only", "-z", f"--format={fmt}"]
+    out = _git([*args, "--", path], cwd)
+    commits: list[Commit] = []
+    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, rest = record.partition("\0")
+        fields = head.split("\x1f")
+        if len(fields) != 5:
+            continue
+        sha, short, author, date, subject = fields
+        name = rest.split("\0", 1)[0].strip("\n") or path
+        commits.append(Commit(sha, short, author, date, subject, name))
+    return commits
 
 
 def split_blob_spec(spec: str, cwd: Path) -> tuple[str, str] | None:
@@ -120,11 +172,15 @@ def changed_files(base: str, head: str | None, paths: list[str], cwd: Path) -> l
 
 __all__ = [
     "ChangedFile",
+    "Commit",
     "GitError",
     "changed_files",
     "default_base",
+    "file_history",
     "is_revision",
+    "is_safe_revision",
     "read_blob",
     "repo_root",
+    "resolve_commit",
     "split_blob_spec",
 ]

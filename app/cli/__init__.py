@@ -40,3 +40,7 @@ main.add_command(review_command)
 from app.cli.serve import serve  # noqa: E402
 
 main.add_command(serve)
+
+from app.cli.export import export  # noqa: E402
+
+main.add_command(export)

@@ -23,6 +23,8 @@ ROUTERS: tuple[str, ...] = (
     "app.web.search:router",
     "app.web.errors:router",
     "app.web.usage:router",
+    "app.web.diff:router",
+    "app.web.history:router",  # before app.web.cassettes: /cassettes/{path}/history
     "app.web.cassettes:router",
 )
 

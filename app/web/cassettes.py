@@ -12,6 +12,7 @@ from app.model import Interaction, to_json
 from app.web import urls
 from app.web.curl import curl_command
 from app.web.deps import index, int_param, page_context
+from app.web.history import history_link
 from app.web.lookup import Found, find
 from app.web.render import respond
 from app.web.transcript import offered_tools, transcript
@@ -37,25 +38,34 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
+def cassette_view(found: Found) -> dict[str, Any]:
+    """What the cassette page shows, with no request in sight: the static export renders it too."""
+    cas = found.cassette
+    return {
+        "summary": found.summary,
+        "cassette": cas,
+        "messages": transcript(cas.conversation),
+        "tools": offered_tools(cas.interactions),
+    }
+
+
 def _cassette_page(request: Request, found: Found) -> Response:
     cas = found.cassette
     ctx = page_context(
         request,
         cas.path,
         "cassettes",
-        summary=found.summary,
-        cassette=cas,
-        messages=transcript(cas.conversation),
-        tools=offered_tools(cas.interactions),
         watch=(cas.path, found.summary.version),
+        history_url=history_link(index(request), cas.path),
+        **cassette_view(found),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))
 
 
-def _chunk_window(request: Request, inter: Interaction) -> dict[str, Any]:
+def chunk_window(inter: Interaction, start: int = 0) -> dict[str, Any]:
     total = len(inter.chunks)
-    start = int_param(request, "chunks", 0, 0, max(0, total - 1))
+    start = max(0, min(start, max(0, total - 1)))
     start -= start % CHUNK_WINDOW
     end = min(total, start + CHUNK_WINDOW)
     return {
@@ -68,26 +78,35 @@ def _chunk_window(request: Request, inter: Interaction) -> dict[str, Any]:
     }
 
 
-def _interaction_page(request: Request, found: Found, inter: Interaction) -> Response:
+def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> dict[str, Any]:
+    """What the interaction page shows; shared with the static export like `cassette_view`."""
     cas = found.cassette
     n = inter.index
     count = len(cas.interactions)
     response = transcript([inter.response], "r") if inter.response is not None else []
+    return {
+        "summary": found.summary,
+        "cassette": cas,
+        "interaction": inter,
+        "interaction_json_url": urls.api_interaction_url(cas.path, n),
+        "request_messages": transcript(inter.messages, "q"),
+        "response_messages": response,
+        "curl": curl_command(inter),
+        "prev_index": n - 1 if n > 0 else None,
+        "next_index": n + 1 if n + 1 < count else None,
+        **chunk_window(inter, chunk_start),
+    }
+
+
+def _interaction_page(request: Request, found: Found, inter: Interaction) -> Response:
+    cas = found.cassette
+    start = int_param(request, "chunks", 0, 0, max(0, len(inter.chunks) - 1))
     ctx = page_context(
         request,
-        f"#{n} · {cas.path}",
+        f"#{inter.index} · {cas.path}",
         "cassettes",
-        summary=found.summary,
-        cassette=cas,
-        interaction=inter,
-        interaction_json_url=urls.api_interaction_url(cas.path, n),
-        request_messages=transcript(inter.messages, "q"),
-        response_messages=response,
-        curl=curl_command(inter),
-        prev_index=n - 1 if n > 0 else None,
-        next_index=n + 1 if n + 1 < count else None,
         watch=(cas.path, found.summary.version),
-        **_chunk_window(request, inter),
+        **interaction_view(found, inter, start),
         **_link_state(request, found),
     )
     return respond(request, "interaction.html", ctx, lambda: to_json(inter))
