@@ -20,7 +20,6 @@ from app.formats.base import RawInteraction, ReadLimits
 from app.index.scan import make_roots, walk
 from app.loader import FileReadError, read_file_bytes
 from app.model import Headers
-from app.secrets import mask_keys, mask_keys_in_value
 
 Severity = Literal["error", "warning"]
 FindingKind = Literal["secret", "unreadable", "failed", "oversized"]
@@ -147,13 +146,10 @@ def is_blocking(finding: Finding) -> bool:
     return finding.kind in ("secret", "unreadable")
 
 
-# mask_keys* live in app.secrets; re-exported because app.web.diff_view imports them from here.
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "Finding",
     "is_blocking",
     "lint_bytes",
     "lint_roots",
-    "mask_keys",
-    "mask_keys_in_value",
 ]

@@ -22,8 +22,8 @@ from app.diff_parts import (
     part_summary,
 )
 from app.diff_values import JsonChange, WordOp
-from app.lint import mask_keys
 from app.model import Message, Part, ReasoningPart, RefusalPart, TextPart, ToolResultPart
+from app.secrets import mask_keys
 
 RowKind = Literal["same", "edited", "added", "removed"]
 
