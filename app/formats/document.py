@@ -22,6 +22,8 @@ def parse_document(data: bytes, limits: ReadLimits) -> Any:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if flow_depth_bound(data, limits.max_depth) > limits.max_depth:
+            raise ReadError(f"data nested deeper than {limits.max_depth} levels") from None
         json_error = ReadError(f"invalid JSON: {exc.msg}", exc.lineno)
     else:
         if flow_depth_bound(data, limits.max_depth) > limits.max_depth:

@@ -117,7 +117,7 @@ def _check_depth(data: bytes, max_depth: int) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
-        raise yaml_error(exc) from None
+        raise yaml_error(exc, max_depth) from None
 
 
 def _check_aliases(root: yaml.Node, max_nodes: int) -> None:
@@ -150,10 +150,13 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def yaml_error(exc: yaml.YAMLError) -> ReadError:
+def yaml_error(exc: yaml.YAMLError, max_depth: int) -> ReadError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark else None
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return ReadError(f"invalid YAML: {problem}", mark.line + 1 if mark else None)
+    if "nesting depth" in problem:  # newer libyaml bounds nesting itself: same error, our words
+        return ReadError(f"data nested deeper than {max_depth} levels", line)
+    return ReadError(f"invalid YAML: {problem}", line)
 
 
 def load_yaml(data: bytes, limits: ReadLimits) -> Any:
@@ -169,7 +172,7 @@ def load_yaml(data: bytes, limits: ReadLimits) -> Any:
             _check_aliases(node, limits.max_alias_nodes)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise yaml_error(exc) from None
+        raise yaml_error(exc, limits.max_depth) from None
     except RecursionError:
         raise ReadError(f"data nested deeper than {limits.max_depth} levels") from None
     finally:

@@ -130,11 +130,9 @@ def test_single_file_inlines_everything(tmp_path: Path) -> None:
 
 def test_command_writes_the_site_and_lists_unreadable_files(tmp_path: Path) -> None:
     write_tree(tmp_path / "cassettes")
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(
-            main, ["export", str(tmp_path / "cassettes"), "--out", str(tmp_path / "site")]
-        )
+    result = CliRunner().invoke(
+        main, ["export", str(tmp_path / "cassettes"), "--out", str(tmp_path / "site")]
+    )
     assert result.exit_code == 1  # broken.yaml is listed; everything else is written
     assert result.stdout.startswith("6 cassettes, 7 interactions, 15 pages: ")
     assert "broken.yaml:2: invalid YAML" in result.stderr

