@@ -41,6 +41,8 @@ GROUPS = {
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Above this many matching messages, search lists hits in index order instead of ranking them.
+RANK_LIMIT = 2000
 
 
 def fts_query(q: str) -> str | None:
@@ -200,23 +202,79 @@ def folders(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
+_TOKEN = re.compile(r"\w+|\W+", re.UNICODE)
+
+
+def make_snippet(text: str, q: str, width: int = 16) -> str:
+    """A window of about `width` words around the first match, matches marked as FTS5 marks
+    them (whole words; the last query word as a prefix). Built here because FTS5's own
+    snippet() cannot be asked for a handful of rows without re-running the whole match."""
+    words = [w.lower() for w in _WORD.findall(q)]
+    if not words:
+        return text[:200]
+    exact, prefix = set(words[:-1]), words[-1]
+
+    def hit(tok: str) -> bool:
+        low = tok.lower()
+        return low in exact or low.startswith(prefix)
+
+    tokens = _TOKEN.findall(text)
+    word_at = [i for i, t in enumerate(tokens) if t[:1].isalnum() or t[:1] == "_"]
+    first = next((k for k, i in enumerate(word_at) if hit(tokens[i])), 0)
+    lo = max(0, first - width // 2)
+    hi = min(len(word_at), lo + width)
+    start = word_at[lo] if word_at else 0
+    end = word_at[hi - 1] + 1 if word_at else len(tokens)
+    out = "…" if lo > 0 else ""
+    for tok in tokens[start:end]:
+        out += f"{MATCH_START}{tok}{MATCH_END}" if hit(tok) and tok[:1].isalnum() else tok
+    return out + ("…" if hi < len(word_at) else "")
+
+
 def search(
     conn: sqlite3.Connection, q: str, f: Filters, limit: int, offset: int
 ) -> tuple[list[SearchHit], int]:
     match = fts_query(q)
     if not match:
         return [], 0
+    limit, offset = max(0, min(limit, 500)), max(0, offset)
+    snippet = f"snippet(fts, 0, '{MATCH_START}', '{MATCH_END}', '…', 16)"
     clause, args = where(replace(f, q=""))
+    if not clause:
+        # The common case, with no filter: count and pick the page inside FTS alone, then
+        # look up and snippet only that page. Ranking is what costs on a broad query (tens of
+        # thousands of matches), so past RANK_LIMIT matches hits come in index order.
+        total = conn.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", [match]).fetchone()[0]
+        order = " ORDER BY rank" if total <= RANK_LIMIT else ""
+        page = [
+            r[0]
+            for r in conn.execute(
+                f"SELECT rowid FROM fts WHERE fts MATCH ?{order} LIMIT ? OFFSET ?",
+                [match, limit, offset],
+            )
+        ]
+        if not page:
+            return [], total
+        marks = ",".join("?" * len(page))
+        found = {
+            r[0]: (*r[1:5], make_snippet(r[5], q))
+            for r in conn.execute(
+                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text FROM fts"
+                " JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
+                f" WHERE fts.rowid IN ({marks})",
+                page,
+            )
+        }
+        return [SearchHit(*found[r]) for r in page if r in found], total
     base = (
         "FROM fts JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
         " WHERE fts MATCH ?" + clause.replace(" WHERE ", " AND ", 1)
     )
     total = conn.execute(f"SELECT COUNT(*) {base}", [match, *args]).fetchone()[0]
     rows = conn.execute(
-        "SELECT c.path, d.interaction, d.message, d.role, "
-        f"snippet(fts, 0, '{MATCH_START}', '{MATCH_END}', '…', 16) "
-        f"{base} ORDER BY bm25(fts) LIMIT ? OFFSET ?",
-        [match, *args, max(0, min(limit, 500)), max(0, offset)],
+        f"SELECT c.path, d.interaction, d.message, d.role, {snippet} "
+        f"{base} ORDER BY rank LIMIT ? OFFSET ?",
+        [match, *args, limit, offset],
     ).fetchall()
     return [SearchHit(*r) for r in rows], total
 
@@ -235,9 +293,10 @@ def usage(conn: sqlite3.Connection, group_by: str, f: Filters) -> list[UsageGrou
     if key is None:
         raise ValueError(f"group_by must be one of {', '.join(GROUPS)}")
     clause, args = where(f)
+    # Most groupings need nothing from the cassettes table; skipping the join halves the scan.
+    join = " JOIN cassettes c ON c.id = i.cassette_id" if clause or "c." in key else ""
     rows = conn.execute(
-        f"SELECT {key} AS k, {_USAGE_AGG} FROM interactions i JOIN cassettes c"
-        f" ON c.id = i.cassette_id{clause} GROUP BY k"
+        f"SELECT {key} AS k, {_USAGE_AGG} FROM interactions i{join}{clause} GROUP BY k"
         " ORDER BY COALESCE(SUM(i.cost_usd), 0) DESC, COALESCE(SUM(i.total_tokens), 0) DESC, k",
         args,
     ).fetchall()

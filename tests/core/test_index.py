@@ -175,3 +175,13 @@ def test_several_roots_are_prefixed_by_their_folder_name(tmp_path: Path) -> None
 def test_index_file_inside_a_root_is_refused(tmp_path: Path, tree: Path) -> None:
     with pytest.raises(IndexLocationError):
         Index(tree / "index.sqlite3", [tree])
+
+
+def test_snippet_marks_whole_words_and_the_last_word_as_a_prefix() -> None:
+    from app.index.queries import make_snippet
+    from app.index.types import SearchHit
+
+    marked = make_snippet("Rainy weather in Florence, sunny in Rome.", "florence ro")
+    hit = SearchHit("p", 0, 0, "user", marked)
+    assert [t for t, is_match in hit.segments() if is_match] == ["Florence", "Rome"]
+    assert hit.snippet == "Rainy weather in Florence, sunny in Rome."
