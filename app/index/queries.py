@@ -224,7 +224,7 @@ def make_snippet(text: str, q: str, width: int = 16) -> str:
     lo = max(0, first - width // 2)
     hi = min(len(word_at), lo + width)
     start = word_at[lo] if word_at else 0
-    end = word_at[hi - 1] + 1 if word_at else len(tokens)
+    end = word_at[hi - 1] + 1 if word_at and hi < len(word_at) else len(tokens)
     out = "…" if lo > 0 else ""
     for tok in tokens[start:end]:
         out += f"{MATCH_START}{tok}{MATCH_END}" if hit(tok) and tok[:1].isalnum() else tok
