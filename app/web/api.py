@@ -42,7 +42,9 @@ def api_usage(request: Request) -> Response:
     group_by = request.query_params.get("group_by", "model")
     if group_by not in GROUP_BY:
         raise HTTPException(400, f"group_by must be one of {', '.join(GROUP_BY)}")
-    groups = index(request).usage(group_by, Filters.from_query(request.query_params))
+    f = Filters.from_query(request.query_params)
+    idx = index(request)
+    groups = live(request).memo(("api-usage", group_by, f), lambda: idx.usage(group_by, f))
     return JSONBody({"groups": [g.to_json() for g in groups]})
 
 
