@@ -243,7 +243,17 @@ class Index:
     def usage_total(self, f: Filters) -> UsageTotals:
         """All interactions that match, as one total (the figure every grouping adds up to)."""
         groups = queries.usage(self._conn(), "format", f)
-        return _sum_totals([g.usage for g in groups])
+        return sum_totals([g.usage for g in groups])
+
+    def usage_cube(
+        self, f: Filters, edges: Sequence[float]
+    ) -> list[tuple[tuple[Any, ...], UsageTotals]]:
+        """Usage by (model, provider, api, status, error type, duration bucket), in one scan."""
+        return queries.usage_cube(self._conn(), f, edges)
+
+    def cassette_usage_top(self, f: Filters, n: int) -> tuple[list[UsageGroup], int, UsageTotals]:
+        """The `n` costliest cassettes, how many others match, and the others' total."""
+        return queries.cassette_usage_top(self._conn(), f, n)
 
     def interaction_rows(self, f: Filters, limit: int = 100_000) -> list[dict[str, Any]]:
         return queries.interaction_rows(self._conn(), f, limit)
@@ -330,7 +340,9 @@ def _error_entry(f: Found) -> Extracted:
     )
 
 
-def _sum_totals(items: list[UsageTotals]) -> UsageTotals:
+def sum_totals(items: list[UsageTotals]) -> UsageTotals:
+    """Several totals as one; a count nobody reported stays null rather than becoming 0."""
+
     def add(name: str) -> Any:
         values = [getattr(u, name) for u in items if getattr(u, name) is not None]
         return sum(values) if values else None
@@ -362,4 +374,5 @@ __all__ = [
     "UsageGroup",
     "UsageTotals",
     "default_index_path",
+    "sum_totals",
 ]

@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from app import charts
 from app.charts import Chart, Item, PriceSource
-from app.index import Filters, Index, UsageGroup, UsageTotals, _sum_totals, queries
+from app.index import Filters, Index, UsageGroup, UsageTotals, sum_totals
 from app.index.schema import folder_of
 from app.web.browse import FACETS
 from app.web.deps import index, live, page_context
@@ -200,7 +200,7 @@ def fold(cube: Iterable[tuple[tuple[Any, ...], UsageTotals]], position: int) -> 
     for keys, u in cube:
         key = keys[position]
         parts.setdefault("(none)" if key is None else str(key), []).append(u)
-    return sorted((UsageGroup(k, _sum_totals(us)) for k, us in parts.items()), key=_rank)
+    return sorted((UsageGroup(k, sum_totals(us)) for k, us in parts.items()), key=_rank)
 
 
 def _token_item(r: GroupRow) -> Item:
@@ -246,11 +246,11 @@ def _groupings(
     out = []
     for position, (name, title) in enumerate(GROUPINGS):
         if name == "cassette":
-            shown, n_others, others = queries.cassette_usage_top(idx._conn(), f, TOP_N)
+            shown, n_others, others = idx.cassette_usage_top(f, TOP_N)
         else:
             groups = fold(cube, position)
             shown, rest = groups[:TOP_N], groups[TOP_N:]
-            n_others, others = len(rest), _sum_totals([g.usage for g in rest])
+            n_others, others = len(rest), sum_totals([g.usage for g in rest])
         rows = group_rows(name, shown, f, n_others, others)
         out.append(grouping(name, title, rows, len(shown) + n_others))
     return out
@@ -265,9 +265,9 @@ def _cache_item(r: GroupRow) -> Item:
 
 def build_view(idx: Index, f: Filters) -> UsageView:
     """One scan of the interactions (the usage cube) and one of the cassettes feed every chart."""
-    cube = queries.usage_cube(idx._conn(), f, charts.DURATION_EDGES)
+    cube = idx.usage_cube(f, charts.DURATION_EDGES)
     groupings = _groupings(idx, f, cube)
-    total = _sum_totals([u for _, u in cube])
+    total = sum_totals([u for _, u in cube])
     cache_rows = groupings[0].rows
     cache = charts.bar_chart(
         "u-cache",

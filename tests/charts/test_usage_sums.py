@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app import charts
-from app.index import Filters, Index, UsageTotals, _sum_totals, queries
+from app.index import Filters, Index, UsageTotals, sum_totals
 from app.index.extract import TOKEN_FIELDS
 from app.web import usage
 
@@ -74,7 +74,7 @@ def test_the_fixture_has_both_cost_sources_and_an_unpriced_model(index: Index) -
 @pytest.mark.parametrize("f", FILTERS, ids=lambda f: str(f.to_query()) or "all")
 def test_usage_cube_counts_every_interaction_once(index: Index, f: Filters) -> None:
     rows = index.interaction_rows(f)
-    cube = queries.usage_cube(index._conn(), f, charts.DURATION_EDGES)
+    cube = index.usage_cube(f, charts.DURATION_EDGES)
     assert sum(u.interactions for _, u in cube) == len(rows)
     by_bucket: dict[int | None, int] = defaultdict(int)
     by_status: dict[int | None, int] = defaultdict(int)
@@ -113,7 +113,7 @@ def test_the_page_groups_are_index_usage_groups(index: Index, f: Filters) -> Non
         folded = [r for r in g.rows if r.others]
         if folded:
             assert folded[0].others == len(want) - len(shown)
-            _same(folded[0].usage, _sum_totals([w.usage for w in want[len(shown) :]]))
+            _same(folded[0].usage, sum_totals([w.usage for w in want[len(shown) :]]))
         assert g.groups == len(want)
     _same(view.total, index.usage_total(f))
 
