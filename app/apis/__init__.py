@@ -16,13 +16,18 @@ from app.apis import (
     anthropic,
     bedrock_converse,
     bedrock_invoke,
+    bedrock_rag,
     cohere,
     gemini,
     native_labels,
     ollama,
+    openai_assistants,
     openai_chat,
     openai_legacy,
     openai_responses,
+    other_labels,
+    other_llms,
+    replicate,
 )
 from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange
 from app.formats.base import RawInteraction
@@ -47,6 +52,17 @@ DECODERS: tuple[Decoder, ...] = (
     native_labels.OLLAMA_OTHER,
     cohere.DECODER,
     native_labels.COHERE_OTHER,
+    openai_assistants.DECODER,
+    other_labels.OPENAI_OTHER,
+    other_llms.ANTHROPIC_COMPLETE,
+    other_llms.ALEPH_ALPHA,
+    other_llms.WATSONX,
+    other_labels.WATSONX_OTHER,
+    other_llms.HUGGINGFACE,
+    other_labels.HUGGINGFACE_OTHER,
+    replicate.DECODER,
+    other_labels.REPLICATE_OTHER,
+    bedrock_rag.DECODER,
 )
 
 

@@ -1,5 +1,6 @@
 """Traffic beside the conversations of Gemini, Bedrock, Ollama and Cohere: embeddings, token
-counts, model lists, reranking, OAuth token exchanges.
+counts, model lists, reranking, OAuth token exchanges, Gemini Interactions runs, Ollama's
+"is running" probe.
 
 None of it is a conversation, so it is never shown as one: each exchange gets api `unknown`, the
 provider, the model when the URL or body names it, and a one-line `summary` saying what happened
@@ -22,14 +23,14 @@ from app.apis.native_parts import obj
 Summarize = Callable[[Exchange, dict[str, Any], dict[str, Any]], str]
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _embed_summary(inputs: int, vectors: list[Any]) -> str:
     dims = {len(v) for v in vectors if isinstance(v, list)}
     shape = f" x {dims.pop()} dims" if len(dims) == 1 else ""
-    return f"embed: {_plural(inputs, 'input')} -> {_plural(len(vectors), 'vector')}{shape}"
+    return f"embed: {plural(inputs, 'input')} -> {plural(len(vectors), 'vector')}{shape}"
 
 
 # --- Gemini --------------------------------------------------------------------------------
@@ -51,11 +52,11 @@ def _gemini_count(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> st
     return f"count tokens: {total} tokens" if total is not None else "count tokens"
 
 
-def _model_list(key: str) -> Summarize:
+def model_list(key: str) -> Summarize:
     def summarize(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> str:
         models = resp.get(key)
         return (
-            f"model list: {_plural(len(models), 'model')}"
+            f"model list: {plural(len(models), 'model')}"
             if isinstance(models, list)
             else ("model list")
         )
@@ -63,8 +64,18 @@ def _model_list(key: str) -> Summarize:
     return summarize
 
 
-def _fixed(text: str) -> Summarize:
+def fixed(text: str) -> Summarize:
     return lambda ex, req, resp: text
+
+
+def _gemini_interaction(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> str:
+    who = req.get("agent") or resp.get("agent")
+    status = resp.get("status")
+    return (
+        "interaction"
+        + (f" with agent {who}" if isinstance(who, str) else "")
+        + (f": {status}" if isinstance(status, str) else "")
+    )
 
 
 # --- Ollama --------------------------------------------------------------------------------
@@ -89,6 +100,10 @@ def _ollama_named(verb: str) -> Summarize:
     return summarize
 
 
+def _ollama_running(ex: Exchange) -> bool:
+    return ex.raw.request.method == "GET" and ex.response_text.startswith("Ollama is running")
+
+
 # --- Cohere and Bedrock --------------------------------------------------------------------
 
 
@@ -105,7 +120,7 @@ def _cohere_rerank(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> s
     results = resp.get("results")
     n_docs = len(docs) if isinstance(docs, list) else 0
     n_res = len(results) if isinstance(results, list) else 0
-    return f"rerank: {_plural(n_docs, 'document')} -> {_plural(n_res, 'result')}"
+    return f"rerank: {plural(n_docs, 'document')} -> {plural(n_res, 'result')}"
 
 
 def _bedrock_count(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> str:
@@ -115,10 +130,15 @@ def _bedrock_count(ex: Exchange, req: dict[str, Any], resp: dict[str, Any]) -> s
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A path pattern; group 1, when present, is the model named in the URL."""
+    """A path pattern; group 1, when present, is the model named in the URL. `when` narrows a
+    path too generic to claim alone (`GET /`) by what the exchange holds."""
 
     pattern: re.Pattern[str]
     summarize: Summarize
+    when: Callable[[Exchange], bool] | None = None
+
+    def matches(self, ex: Exchange) -> bool:
+        return self.pattern.search(ex.path) is not None and (self.when is None or self.when(ex))
 
 
 @dataclass(slots=True)
@@ -131,7 +151,7 @@ class LabelDecoder:
     def _rule(self, ex: Exchange) -> Rule | None:
         if self.hosts and not any(h in ex.host for h in self.hosts):
             return None
-        return next((r for r in self.rules if r.pattern.search(ex.path)), None)
+        return next((r for r in self.rules if r.matches(ex)), None)
 
     def detect(self, ex: Exchange) -> bool:
         return self._rule(ex) is not None
@@ -149,7 +169,8 @@ class LabelDecoder:
             out.model = model
         if rule is not None:
             out.summary = rule.summarize(ex, req, resp)
-        out.error = error_of(resp) or api_error(resp, ex.status)
+        google = error_of(resp) if self.provider == "google" else None  # Google's own shape
+        out.error = google or api_error(resp, ex.status)
         if out.error is not None and out.summary:
             out.summary += " -> error"
         return out
@@ -161,9 +182,10 @@ GEMINI_OTHER = LabelDecoder(
     (
         Rule(re.compile(r"/([^/:]+):(?:batchEmbedContents|embedContent)$"), _gemini_embed),
         Rule(re.compile(r"/([^/:]+):countTokens$"), _gemini_count),
-        Rule(re.compile(r"/v1(?:beta\d*)?/models$"), _model_list("models")),
-        Rule(re.compile(r"/publishers/google/models$"), _model_list("publisherModels")),
-        Rule(re.compile(r"^/token$|/oauth2/v\d/token$"), _fixed("Google OAuth token exchange")),
+        Rule(re.compile(r"/v1(?:beta\d*)?/models$"), model_list("models")),
+        Rule(re.compile(r"/publishers/google/models$"), model_list("publisherModels")),
+        Rule(re.compile(r"^/token$|/oauth2/v\d/token$"), fixed("Google OAuth token exchange")),
+        Rule(re.compile(r"/v1(?:beta\d*)?/interactions(?:/[^/:]+)?$"), _gemini_interaction),
     ),
     hosts=("googleapis.com",),
 )
@@ -173,15 +195,16 @@ OLLAMA_OTHER = LabelDecoder(
     "ollama",
     (
         Rule(re.compile(r"/api/embed(?:dings)?$"), _ollama_embed),
-        Rule(re.compile(r"/api/tags$"), _model_list("models")),
-        Rule(re.compile(r"/api/ps$"), _model_list("models")),
+        Rule(re.compile(r"/api/tags$"), model_list("models")),
+        Rule(re.compile(r"/api/ps$"), model_list("models")),
         Rule(re.compile(r"/api/show$"), _ollama_named("model info:")),
         Rule(re.compile(r"/api/pull$"), _ollama_named("pull")),
         Rule(re.compile(r"/api/push$"), _ollama_named("push")),
         Rule(re.compile(r"/api/create$"), _ollama_named("create")),
         Rule(re.compile(r"/api/delete$"), _ollama_named("delete")),
-        Rule(re.compile(r"/api/copy$"), _fixed("copy model")),
-        Rule(re.compile(r"/api/version$"), _fixed("server version")),
+        Rule(re.compile(r"/api/copy$"), fixed("copy model")),
+        Rule(re.compile(r"/api/version$"), fixed("server version")),
+        Rule(re.compile(r"^/$"), fixed("server status: Ollama is running"), _ollama_running),
     ),
 )
 
@@ -191,9 +214,9 @@ COHERE_OTHER = LabelDecoder(
     (
         Rule(re.compile(r"/v[12]/embed$"), _cohere_embed),
         Rule(re.compile(r"/v[12]/rerank$"), _cohere_rerank),
-        Rule(re.compile(r"/v1/chat$"), _fixed("Cohere v1 chat (legacy API, not decoded)")),
-        Rule(re.compile(r"/v1/generate$"), _fixed("Cohere v1 generate (legacy API, not decoded)")),
-        Rule(re.compile(r"/v1/models$"), _model_list("models")),
+        Rule(re.compile(r"/v1/chat$"), fixed("Cohere v1 chat (legacy API, not decoded)")),
+        Rule(re.compile(r"/v1/generate$"), fixed("Cohere v1 generate (legacy API, not decoded)")),
+        Rule(re.compile(r"/v1/models$"), model_list("models")),
     ),
     hosts=("cohere",),
 )

@@ -104,7 +104,7 @@ def _fold(ex: Exchange, d: Decoded) -> dict[str, Any]:
             for key in ("id", "model", "created", "usage"):
                 if payload.get(key):
                     doc[key] = payload[key]
-            for choice in dicts(payload.get("choices")):
+            for choice in _choices(payload):
                 acc = texts.setdefault(as_int(choice.get("index")) or 0, {"text": ""})
                 if isinstance(choice.get("text"), str) and choice["text"]:
                     acc["text"] += choice["text"]
@@ -119,6 +119,13 @@ def _fold(ex: Exchange, d: Decoded) -> dict[str, Any]:
         d.chunks.append(Chunk(ev.seq, ev.event, ev.data, kind))
     doc["choices"] = [{"index": i, **acc} for i, acc in sorted(texts.items())]
     return doc
+
+
+def _choices(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The choices of one stream event; Writer streams bare `{"value": fragment}` events instead."""
+    if "choices" not in payload and isinstance(payload.get("value"), str):
+        return [{"index": 0, "text": payload["value"]}]
+    return list(dicts(payload.get("choices")))
 
 
 class OpenAIEmbeddingsDecoder:
