@@ -13,14 +13,17 @@ import binascii
 import json
 import struct
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Framing = Literal["sse", "ndjson", "json-array", "aws-eventstream"]
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
-    """One stream element: `event` is the SSE event name or the event-stream `:event-type`."""
+class Frame(NamedTuple):
+    """One stream element: `event` is the SSE event name or the event-stream `:event-type`.
+
+    A named tuple rather than a frozen dataclass: long streams make tens of thousands of these,
+    and a tuple is built several times faster.
+    """
 
     data: str
     event: str | None = None
@@ -71,17 +74,23 @@ def frame(body: bytes, framing: Framing) -> Framed:
 def parse_sse(text: str) -> Framed:
     """Server-sent events per the WHATWG rules: a blank line ends an event, data lines join.
 
-    Streams are split on blank lines first, which keeps the common one-line event cheap: long
-    streams have tens of thousands of them.
+    Streams are split on blank lines first, which keeps the common shapes cheap (`data: ...`
+    alone, or after one `event: ...` line): long streams have tens of thousands of them.
     """
     out = Framed("sse")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     frames = out.frames
     for block in text.split("\n\n"):
-        if block.startswith("data: ") and "\n" not in block:
+        lines = block.count("\n")
+        if lines == 0 and block.startswith("data: "):
             frames.append(Frame(block[6:]))
             continue
+        if lines == 1 and block.startswith("event: "):
+            head, _, rest = block.partition("\n")
+            if rest.startswith("data: "):
+                frames.append(Frame(rest[6:], head[7:]))
+                continue
         event: str | None = None
         data: list[str] = []
         for line in block.split("\n"):

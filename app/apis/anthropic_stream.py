@@ -47,7 +47,10 @@ class Fold:
     warnings: list[Note] = field(default_factory=list)
     stopped: bool = False
     # Tool input arrives as JSON text fragments, joined per block index and parsed at the end.
-    partial_json: dict[int, str] = field(default_factory=dict)
+    partial_json: dict[int, list[str]] = field(default_factory=dict)
+    # Streamed text and thinking, in pieces per (id of the block, field), joined into their block
+    # once at the end: adding each delta to the string in the block would copy it every time.
+    growing: dict[tuple[int, str], tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
     unknown_events: set[str] = field(default_factory=set)
 
     def _ensure_message(self) -> dict[str, Any]:
@@ -60,8 +63,8 @@ class Fold:
         content = self._ensure_message().setdefault("content", [])
         if not isinstance(content, list) or not isinstance(index, int) or not 0 <= index < 10_000:
             return None
-        while len(content) <= index:
-            content.append(None)
+        if len(content) <= index:
+            content.extend([None] * (index + 1 - len(content)))
         return content
 
     def _block(self, index: Any) -> dict[str, Any] | None:
@@ -81,6 +84,8 @@ class Fold:
 
     def _apply(self, ev: dict[str, Any], event: str | None) -> ChunkKind:
         name = str(ev.get("type") or event or "")
+        if name == "content_block_delta":  # most events of a stream
+            return self._delta(ev)
         if name == "message_start":
             msg = ev.get("message")
             self.message = copy.deepcopy(msg) if isinstance(msg, dict) else None
@@ -88,8 +93,6 @@ class Fold:
             return "other"
         if name == "content_block_start":
             return self._start_block(ev)
-        if name == "content_block_delta":
-            return self._delta(ev)
         if name == "content_block_stop":
             self._finish_block(ev.get("index"))
             return "other"
@@ -116,7 +119,7 @@ class Fold:
             return "other"
         content[index] = copy.deepcopy(block)
         if block.get("type") in ("tool_use", "server_tool_use", "mcp_tool_use"):
-            self.partial_json[index] = ""
+            self.partial_json[index] = []
         kind = str(block.get("type"))
         return _BLOCK_KIND.get(kind, "tool_call" if kind.endswith("_tool_result") else "other")
 
@@ -128,26 +131,32 @@ class Fold:
             return "other"
         kind = str(delta.get("type"))
         if kind == "text_delta":
-            block["text"] = str(block.get("text") or "") + str(delta.get("text") or "")
+            self._grow(block, "text", delta.get("text"))
         elif kind == "thinking_delta":
-            block["thinking"] = str(block.get("thinking") or "") + str(delta.get("thinking") or "")
+            self._grow(block, "thinking", delta.get("thinking"))
         elif kind == "signature_delta":
             block["signature"] = delta.get("signature")
         elif kind == "input_json_delta" and isinstance(index, int):
-            self.partial_json[index] = self.partial_json.get(index, "") + str(
-                delta.get("partial_json") or ""
-            )
+            self.partial_json.setdefault(index, []).append(str(delta.get("partial_json") or ""))
         elif kind == "citations_delta":
             block.setdefault("citations", [])
             if isinstance(block["citations"], list):
                 block["citations"].append(delta.get("citation"))
         return _DELTA_KIND.get(kind, "other")
 
+    def _grow(self, block: dict[str, Any], key: str, piece: Any) -> None:
+        """Add a delta's text to `block[key]`, as a piece joined in `close`."""
+        grown = self.growing.get((id(block), key))
+        if grown is None:
+            block[key] = str(block.get(key) or "")
+            grown = self.growing[(id(block), key)] = (block, [block[key]])
+        grown[1].append(str(piece or ""))
+
     def _finish_block(self, index: Any) -> None:
         """Parse a tool block's joined JSON; invalid text is kept as a string (shown with why)."""
         if not isinstance(index, int) or index not in self.partial_json:
             return
-        text = self.partial_json.pop(index)
+        text = "".join(self.partial_json.pop(index))
         block = self._block(index)
         if block is None or not text:
             return  # no fragments: the start event's input stands (often `{}`)
@@ -172,6 +181,8 @@ class Fold:
         return "finish" if has_stop else "usage"
 
     def close(self) -> None:
+        for (_, key), (block, pieces) in self.growing.items():
+            block[key] = "".join(pieces)
         for index in list(self.partial_json):
             self._finish_block(index)
         if self.message is not None:

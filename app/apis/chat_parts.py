@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 
@@ -142,9 +141,11 @@ def api_error(body: Any, status: int | None = None) -> ApiError | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class StreamEvent:
-    """One framed stream element and its JSON payload (None when the payload is not JSON)."""
+class StreamEvent(NamedTuple):
+    """One framed stream element and its JSON payload (None when the payload is not JSON).
+
+    A named tuple, like the frames it comes from: there is one per chunk of every stream.
+    """
 
     seq: int
     event: str | None
@@ -166,13 +167,13 @@ def sse_events(ex: Exchange) -> tuple[list[StreamEvent], list[str]]:
     """
     framed = frame(ex.raw.response.body or b"", "sse")
     events: list[StreamEvent] = []
-    for seq, fr in enumerate(framed.frames):
+    append, loads = events.append, orjson.loads
+    for seq, (data, event, _) in enumerate(framed.frames):
         try:
-            payload, ok = orjson.loads(fr.data), True
+            append(StreamEvent(seq, event, data, loads(data), True))
         except ValueError:
-            payload, ok = None, False
-        events.append(StreamEvent(seq, fr.event, fr.data, payload, ok))
-    return events, list(framed.warnings)
+            append(StreamEvent(seq, event, data, None, False))
+    return events, framed.warnings
 
 
 def as_str(value: Any) -> str | None:

@@ -145,13 +145,16 @@ def _merge_text(raw: Any) -> Any:
     if not isinstance(raw, list):
         return raw
     merged: list[Any] = []
-    for part in raw:
-        prev: Any = merged[-1] if merged else None
-        if continues_text(prev, part):
-            merged[-1] = {**prev, "text": prev["text"] + part["text"]}
-        else:
-            merged.append(part)
-    return merged
+    more: list[str] = []  # texts of the parts that continue merged[-1], joined once per run
+    for part in [*raw, None]:  # None closes the last run
+        if merged and continues_text(merged[-1], part):
+            more.append(part["text"])
+            continue
+        if more:
+            merged[-1] = {**merged[-1], "text": "".join([merged[-1]["text"], *more])}
+            more = []
+        merged.append(part)
+    return merged[:-1]
 
 
 def usage_of(u: dict[str, Any]) -> Any:

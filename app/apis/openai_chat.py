@@ -87,12 +87,13 @@ class OpenAIChatDecoder:
         d.model = as_str(body.get("model"))
         d.messages = request_messages(body.get("messages"))
         d.tools = request_tools(body)
-        d.streaming = request_stream_flag(body) or is_event_stream(ex)
+        event_stream = is_event_stream(ex)
+        d.streaming = request_stream_flag(body) or event_stream
         status = ex.status or 0
         snapshot: Any = None
-        if status >= 400 and (ex.response_json is not None or not is_event_stream(ex)):
+        if status >= 400 and (ex.response_json is not None or not event_stream):
             d.error = api_error(ex.response_json, status)
-        elif is_event_stream(ex):
+        elif event_stream:
             snapshot = _fold_stream(ex, d)
         elif isinstance(ex.response_json, dict):
             snapshot = ex.response_json
@@ -359,22 +360,42 @@ def _fold_stream(ex: Exchange, d: Decoded) -> dict[str, Any]:
     events, framing_warnings = sse_events(ex)
     d.warnings.extend(Note(w) for w in framing_warnings)
     fold = _ChatFold()
+    chunks = d.chunks
     done = False
     for ev in events:
         kind: ChunkKind = "other"
-        if ev.data.strip() == "[DONE]":
-            done = True
-        elif not ev.is_json or not isinstance(ev.payload, dict):
-            d.warnings.append(Note(f"stream event {ev.seq} is not a JSON object; kept as is"))
-        else:
-            kind = fold.add(ev.payload)
-            err = api_error(ev.payload)
+        payload = ev.payload
+        if ev.is_json and isinstance(payload, dict):
+            kind = fold.add(payload)
+            err = api_error(payload)
             if err is not None:
                 d.error, kind = err, "error"
-        d.chunks.append(ModelChunk(ev.seq, ev.event, ev.data, kind))
+        elif ev.data.strip() == "[DONE]":
+            done = True
+        else:
+            d.warnings.append(Note(f"stream event {ev.seq} is not a JSON object; kept as is"))
+        chunks.append(ModelChunk(ev.seq, ev.event, ev.data, kind))
     if not done and not fold.finished and d.error is None:
         d.warnings.append(Note("stream ends with no finish reason and no [DONE]: may be cut short"))
     return fold.snapshot()
+
+
+# A chunk's kind names the most telling thing it carries, in this order.
+_KIND_RANK: dict[ChunkKind, int] = {
+    "tool_call": 0,
+    "text": 1,
+    "reasoning": 2,
+    "finish": 3,
+    "usage": 4,
+    "other": 5,
+}
+# Top-level chunk values that never overwrite what an earlier chunk said.
+_BLANK: tuple[Any, ...] = (None, "", [], 0)
+_CHOICE_KEYS = ("finish_reason", "native_finish_reason", "content_filter_results")
+
+
+def _stronger(a: ChunkKind, b: ChunkKind) -> ChunkKind:
+    return a if _KIND_RANK[a] <= _KIND_RANK[b] else b
 
 
 class _ChatFold:
@@ -386,33 +407,37 @@ class _ChatFold:
         self.finished = False
 
     def add(self, chunk: dict[str, Any]) -> ChunkKind:
+        top = self.top
         for key, value in chunk.items():
-            if key != "choices" and value not in (None, "", [], 0):
-                self.top[key] = value
-        kinds: set[ChunkKind] = set()
-        for choice in dicts(chunk.get("choices")):
-            kinds |= self._add_choice(choice)
-        if isinstance(_usage_object(chunk), dict):
-            kinds.add("usage")
-        for kind in ("tool_call", "text", "reasoning", "finish", "usage"):
-            if kind in kinds:
-                return kind
-        return "other"
+            # A truthy value is never blank: test that first, it is most of them.
+            if key != "choices" and (value or value not in _BLANK):
+                top[key] = value
+        kind: ChunkKind = "other"
+        choices = chunk.get("choices")
+        if isinstance(choices, list):
+            for choice in choices:
+                if isinstance(choice, dict):
+                    kind = _stronger(kind, self._add_choice(choice))
+        if ("usage" in chunk or "x_groq" in chunk) and isinstance(_usage_object(chunk), dict):
+            kind = _stronger(kind, "usage")
+        return kind
 
-    def _add_choice(self, choice: dict[str, Any]) -> set[ChunkKind]:
+    def _add_choice(self, choice: dict[str, Any]) -> ChunkKind:
         index = as_int(choice.get("index")) or 0
-        acc = self.choices.setdefault(index, {"index": index, "message": _MessageFold()})
-        kinds: set[ChunkKind] = set()
+        acc = self.choices.get(index)
+        if acc is None:
+            acc = self.choices[index] = {"index": index, "message": _MessageFold()}
+        kind: ChunkKind = "other"
         delta = choice.get("delta")
         if isinstance(delta, dict):
-            kinds |= acc["message"].add(delta)
-        for key in ("finish_reason", "native_finish_reason", "content_filter_results"):
+            kind = acc["message"].add(delta)
+        for key in _CHOICE_KEYS:
             if choice.get(key):
                 acc[key] = choice[key]
         if choice.get("finish_reason"):
             self.finished = True
-            kinds.add("finish")
-        return kinds
+            kind = _stronger(kind, "finish")
+        return kind
 
     def snapshot(self) -> dict[str, Any]:
         doc = dict(self.top)
@@ -423,57 +448,101 @@ class _ChatFold:
 
 
 class _MessageFold:
+    """One choice's message as its deltas arrive.
+
+    Long streams send thousands of small text pieces, so growing strings are kept as lists of
+    pieces and joined once in `snapshot`: adding to a string held in a dict copies it each time.
+    """
+
     def __init__(self) -> None:
         self.content: list[dict[str, Any]] = []  # merged text / thinking / other items
-        self.strings: dict[str, str] = {}  # refusal, reasoning, reasoning_content
+        self.pieces: dict[int, list[str]] = {}  # content position -> its text, in pieces
+        self.strings: dict[str, list[str]] = {}  # refusal, reasoning, reasoning_content
         self.details: dict[tuple[Any, Any], dict[str, Any]] = {}
         self.calls: list[dict[str, Any]] = []
+        self.arguments: list[list[str]] = []  # each call's argument text, in pieces
         self.slot: dict[int, int] = {}  # tool-call index -> position in self.calls
         self.extra: dict[str, Any] = {}
 
-    def add(self, delta: dict[str, Any]) -> set[ChunkKind]:
-        kinds: set[ChunkKind] = set()
+    def add(self, delta: dict[str, Any]) -> ChunkKind:
+        kind: ChunkKind = "other"
         content = delta.get("content")
-        for item in content if isinstance(content, list) else [content]:
-            kinds |= self._add_content(item)
+        if isinstance(content, str):
+            if len(delta) == 1:  # most deltas of a stream: one piece of text, nothing else
+                if content:
+                    self._add_text(content)
+                    return "text"
+                return "other"
+            if content:
+                self._add_text(content)
+                kind = "text"
+        elif content is not None:
+            for item in content if isinstance(content, list) else [content]:
+                kind = _stronger(kind, self._add_content(item))
         for key in ("refusal", "reasoning", "reasoning_content"):
-            if isinstance(delta.get(key), str) and delta[key]:
-                self.strings[key] = self.strings.get(key, "") + delta[key]
-                kinds.add("text" if key == "refusal" else "reasoning")
-        for det in dicts(delta.get("reasoning_details")):
-            self._add_detail(det)
-            kinds.add("reasoning")
-        for call in dicts(delta.get("tool_calls")):
-            self._add_call(call)
-            kinds.add("tool_call")
+            value = delta.get(key)
+            if isinstance(value, str) and value:
+                self.strings.setdefault(key, []).append(value)
+                kind = _stronger(kind, "text" if key == "refusal" else "reasoning")
+        if "reasoning_details" in delta:
+            for det in dicts(delta["reasoning_details"]):
+                self._add_detail(det)
+                kind = _stronger(kind, "reasoning")
+        if "tool_calls" in delta:
+            for call in dicts(delta["tool_calls"]):
+                self._add_call(call)
+                kind = "tool_call"
         if isinstance(delta.get("function_call"), dict):
             self._add_call({"index": 0, "function": delta["function_call"]})
-            kinds.add("tool_call")
+            kind = "tool_call"
         for key in ("audio", "provider_metadata", "annotations"):
             if delta.get(key):
                 self.extra[key] = delta[key]
-        return kinds
+        return kind
 
-    def _add_content(self, item: Any) -> set[ChunkKind]:
+    def _add_text(self, text: str) -> None:
+        if self.content and self.content[-1].get("type") == "text":
+            self._grow(text)
+        else:
+            self.content.append({"type": "text", "text": text})
+
+    def _add_content(self, item: Any) -> ChunkKind:
         if item is None or item == "":
-            return set()
+            return "other"
         if isinstance(item, str):
-            item = {"type": "text", "text": item}
+            self._add_text(item)
+            return "text"
         if not isinstance(item, dict):
             self.content.append({"type": "unknown", "raw": item})
-            return {"other"}
+            return "other"
         kind = item.get("type")
+        last_kind = self.content[-1].get("type") if self.content else None
         if kind == "thinking":
             text = text_of(item.get("thinking"))
-            item = {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
-        last = self.content[-1] if self.content else None
-        if last is not None and kind == "text" == last.get("type"):
-            last["text"] += text_of(item.get("text"))
-        elif last is not None and kind == "thinking" == last.get("type"):
-            last["thinking"][0]["text"] += item["thinking"][0]["text"]
+            if last_kind == "thinking":
+                self._grow(text)
+            else:
+                self.content.append(
+                    {"type": "thinking", "thinking": [{"type": "text", "text": text}]}
+                )
+            return "reasoning"
+        if kind == "text" == last_kind:
+            self._grow(text_of(item.get("text")))
         else:
             self.content.append(dict(item))
-        return {"reasoning" if kind == "thinking" else "text" if kind == "text" else "other"}
+        return "text" if kind == "text" else "other"
+
+    def _grow(self, text: str) -> None:
+        """Add `text` to the last content item (text or thinking), as a piece."""
+        pos = len(self.content) - 1
+        pieces = self.pieces.get(pos)
+        if pieces is None:
+            slot = _text_slot(self.content[pos])
+            if not isinstance(slot["text"], str):  # recorded as a non-string: `+` as it comes
+                slot["text"] += text
+                return
+            pieces = self.pieces[pos] = [slot["text"]]
+        pieces.append(text)
 
     def _add_detail(self, det: dict[str, Any]) -> None:
         key = (det.get("index"), det.get("type"))
@@ -492,7 +561,8 @@ class _MessageFold:
         new_id = call.get("id")
         pos, new = call_position(call, self.slot, self.calls)
         if new:
-            self.calls.append({"id": None, "function": {"name": "", "arguments": ""}})
+            self.calls.append({"id": None, "function": {"name": ""}})
+            self.arguments.append([])
         cur = self.calls[pos]
         if new_id:
             cur["id"] = new_id
@@ -500,12 +570,15 @@ class _MessageFold:
             cur["function"]["name"] = fn["name"]
         args = fn.get("arguments")
         if isinstance(args, str):
-            cur["function"]["arguments"] += args
+            self.arguments[pos].append(args)
         elif args is not None:  # a server that sends the arguments as an object, whole
-            cur["function"]["arguments"] = json.dumps(args)
+            self.arguments[pos] = [json.dumps(args)]
 
     def snapshot(self) -> dict[str, Any]:
-        msg: dict[str, Any] = {"role": "assistant", **self.strings, **self.extra}
+        for pos, pieces in self.pieces.items():
+            _text_slot(self.content[pos])["text"] = "".join(pieces)
+        strings = {key: "".join(pieces) for key, pieces in self.strings.items()}
+        msg: dict[str, Any] = {"role": "assistant", **strings, **self.extra}
         if all(item.get("type") == "text" for item in self.content):
             msg["content"] = "".join(item["text"] for item in self.content) or None
         else:
@@ -515,8 +588,15 @@ class _MessageFold:
         if self.details:
             msg["reasoning_details"] = list(self.details.values())
         if self.calls:
+            for call, pieces in zip(self.calls, self.arguments, strict=True):
+                call["function"]["arguments"] = "".join(pieces)
             msg["tool_calls"] = self.calls
         return msg
+
+
+def _text_slot(item: dict[str, Any]) -> dict[str, Any]:
+    """Where a merged content item keeps its `text`: a thinking item in its one inner part."""
+    return item if item["type"] == "text" else item["thinking"][0]
 
 
 def call_position(

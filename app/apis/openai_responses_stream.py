@@ -31,6 +31,9 @@ _DELTAS: dict[str, tuple[str, str, ChunkKind]] = {
     "response.code_interpreter_call_code": ("code", "item", "tool_call"),
 }
 
+# Full event names of the deltas above -> (base, "delta" or "done").
+_DELTA_EVENTS = {f"{base}.{end}": (base, end) for base in _DELTAS for end in ("delta", "done")}
+
 
 @dataclass(slots=True)
 class Fold:
@@ -51,6 +54,9 @@ class Fold:
         self.chunks.append(Chunk(ev.seq, ev.event, ev.data, kind))
 
     def _apply(self, data: dict[str, Any], name: str) -> ChunkKind:
+        delta = _DELTA_EVENTS.get(name)
+        if delta is not None:  # most events of a stream
+            return self._text(data, *delta)
         if name in _SNAPSHOT or name in _TERMINAL:
             resp = data.get("response")
             if isinstance(resp, dict):
@@ -81,9 +87,6 @@ class Fold:
             if part is not None:
                 part.setdefault("annotations", []).append(data.get("annotation"))
             return "text"
-        base, _, suffix = name.rpartition(".")
-        if base in _DELTAS and suffix in ("delta", "done"):
-            return self._text(data, base, suffix)
         if "_call." in name or name.startswith("response.mcp_list_tools."):
             return "tool_call"  # progress of a tool the provider runs
         return "other"  # keep-alives, and events yet to come
