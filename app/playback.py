@@ -30,7 +30,7 @@ from typing import Any, Literal
 import orjson
 
 from app import playback_ops as ops
-from app.model import Cassette, Chunk, Interaction, ToolCallPart, ToolResultPart
+from app.model import Cassette, Chunk, Interaction, ToolCallPart, ToolResultPart, to_json
 from app.playback_anthropic import AnthropicView
 from app.playback_native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
 from app.playback_openai import ChatView, CompletionsView, ResponsesView
@@ -83,12 +83,28 @@ _CHUNK_BITS = {
 }
 
 
+class WholeAtEnd(ops.View):
+    """For APIs with no view of their own: the chunks step by as they came, and the decoded
+    message arrives whole with the last one, so the player never shows a wrong answer."""
+
+    def close(self) -> ops.Delta:
+        it = self.inter
+        out: ops.Delta = []
+        if it.response is not None:
+            for slot, part in enumerate(it.response.parts):
+                out += ops.whole(slot * 10, part)
+        if it.usage is not None:
+            out.append(ops.usage(it.usage.raw, to_json(it.usage)))
+        if it.finish_reason_raw is not None or it.finish_reason is not None:
+            out.append(ops.finish(it.finish_reason, it.finish_reason_raw))
+        return out
+
+
 def chunk_deltas(inter: Interaction) -> list[ops.Delta]:
     """Per chunk, the ops it caused; the end of the stream's implied ops go on the last chunk."""
-    factory = VIEWS.get(inter.api)
-    if factory is None or not inter.chunks:
-        return [_error_only(c, inter) for c in inter.chunks]
-    view = factory(inter)
+    if not inter.chunks:
+        return []
+    view = VIEWS.get(inter.api, WholeAtEnd)(inter)
     out: list[ops.Delta] = []
     for chunk in inter.chunks:
         try:

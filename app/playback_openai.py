@@ -23,6 +23,7 @@ from app import playback_ops as ops
 from app.apis import openai_responses
 from app.apis.chat_parts import StreamEvent, api_error, as_dict, as_int, dicts, text_of, tool_call
 from app.apis.openai_chat import call_position, chat_usage, content_parts
+from app.apis.openai_legacy import stream_choices
 from app.apis.openai_responses_items import item_parts
 from app.apis.openai_responses_stream import Fold
 from app.model import Chunk, Interaction, Part, ReasoningPart, UnknownPart, to_json
@@ -193,7 +194,9 @@ class CompletionsView(ops.View):
         if not isinstance(payload, dict):
             return []
         out: ops.Delta = []
-        for choice in _first_choice(payload):
+        for choice in stream_choices(payload):
+            if (as_int(choice.get("index")) or 0) != 0:
+                continue  # the decoder shows the first of `n` alternatives
             piece = choice.get("text")
             out.append(ops.text(0, piece if isinstance(piece, str) else ""))
             if choice.get("finish_reason"):

@@ -104,7 +104,7 @@ def _fold(ex: Exchange, d: Decoded) -> dict[str, Any]:
             for key in ("id", "model", "created", "usage"):
                 if payload.get(key):
                     doc[key] = payload[key]
-            for choice in _choices(payload):
+            for choice in stream_choices(payload):
                 acc = texts.setdefault(as_int(choice.get("index")) or 0, {"text": ""})
                 if isinstance(choice.get("text"), str) and choice["text"]:
                     acc["text"] += choice["text"]
@@ -121,7 +121,7 @@ def _fold(ex: Exchange, d: Decoded) -> dict[str, Any]:
     return doc
 
 
-def _choices(payload: dict[str, Any]) -> list[dict[str, Any]]:
+def stream_choices(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """The choices of one stream event; Writer streams bare `{"value": fragment}` events instead."""
     if "choices" not in payload and isinstance(payload.get("value"), str):
         return [{"index": 0, "text": payload["value"]}]
