@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from app import usage
-from app.index import Index, IndexStatus
+from app.index import Filters, Index, IndexStatus
 from app.web.settings import Settings
 
 T = TypeVar("T")
@@ -78,10 +78,17 @@ class LiveIndex:
             # request that needs an estimate (it takes a second or two to import).
             usage.warm_up()
             self.index.refresh()
+            self._warm_memo()
         except Exception as exc:  # shown on /healthz and the status line, never a crash
             self.failure = f"{type(exc).__name__}: {exc}"
         finally:
             self.ready.set()
+
+    def _warm_memo(self) -> None:
+        """Compute the home page's aggregates for the new generation here, in the background,
+        so the first reader after a change does not wait for them."""
+        self.memo("folders", self.index.folders)
+        self.memo(("facets", Filters()), lambda: self.index.facets(Filters()))
 
     def _watch(self) -> None:
         from watchfiles import watch
@@ -96,5 +103,6 @@ class LiveIndex:
             paths = {Path(p) for _, p in changes}
             try:
                 self.index.refresh_paths(paths)
+                self._warm_memo()
             except Exception as exc:
                 self.failure = f"{type(exc).__name__}: {exc}"
