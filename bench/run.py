@@ -43,14 +43,18 @@ def files_of(folder: Path) -> list[Path]:
 
 
 def parse_floor(files: list[Path]) -> float:
-    start = time.perf_counter()
-    for p in files:
-        data = p.read_bytes()
-        if data[:1] in (b"{", b"["):
-            orjson.loads(data)
-        else:
-            yaml.load(data, Loader=yaml.CSafeLoader)
-    return time.perf_counter() - start
+    """Best of two passes, so the floor, like the index after it, reads from the page cache."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        for p in files:
+            data = p.read_bytes()
+            if data[:1] in (b"{", b"["):
+                orjson.loads(data)
+            else:
+                yaml.load(data, Loader=yaml.CSafeLoader)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def timed(fn: Callable[[], object]) -> float:
