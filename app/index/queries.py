@@ -257,9 +257,10 @@ def search(
             return [], total
         marks = ",".join("?" * len(page))
         found = {
-            r[0]: (*r[1:5], make_snippet(r[5], q))
+            r[0]: (*r[1:5], make_snippet(r[5], q), r[6])
             for r in conn.execute(
-                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text FROM fts"
+                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version"
+                " FROM fts"
                 " JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
                 f" WHERE fts.rowid IN ({marks})",
                 page,
@@ -272,7 +273,7 @@ def search(
     )
     total = conn.execute(f"SELECT COUNT(*) {base}", [match, *args]).fetchone()[0]
     rows = conn.execute(
-        f"SELECT c.path, d.interaction, d.message, d.role, {snippet} "
+        f"SELECT c.path, d.interaction, d.message, d.role, {snippet}, c.version "
         f"{base} ORDER BY rank LIMIT ? OFFSET ?",
         [match, *args, limit, offset],
     ).fetchall()

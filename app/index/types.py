@@ -116,6 +116,8 @@ class SearchHit:
     message: int | None
     role: str | None
     marked: str
+    # The cassette's content hash when the hit was found, so a hit's link is a share link.
+    version: str = ""
 
     @property
     def snippet(self) -> str:

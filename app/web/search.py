@@ -42,11 +42,12 @@ def results(request: Request) -> Results:
 
 
 def hit_url(hit: SearchHit) -> str:
+    version = hit.version or None
     if hit.message is not None:
-        return message_url(hit.path, hit.message)
+        return message_url(hit.path, hit.message, version)
     if hit.interaction is not None:
-        return interaction_url(hit.path, hit.interaction)
-    return message_url(hit.path, 0)
+        return interaction_url(hit.path, hit.interaction, version)
+    return message_url(hit.path, 0, version)
 
 
 @router.get("/search")
