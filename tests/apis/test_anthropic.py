@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.apis import decode_interaction
 from app.apis.anthropic import BEDROCK_INVOKE
 from app.apis.base import make_exchange
-from app.formats import read_cassette
 from app.formats.base import RawInteraction, RawRequest, RawResponse
 from app.model import (
     Interaction,
@@ -27,6 +25,7 @@ from app.model import (
     ToolResultPart,
     UnknownPart,
 )
+from tests.apis.decoding import decode_body, decode_fixture
 from tests.fixtures.apis.anthropic.make_fixtures import (
     COLOURS,
     bedrock_stream,
@@ -40,9 +39,7 @@ URL = "https://api.anthropic.com/v1/messages"
 
 
 def decode_file(name: str) -> list[Interaction]:
-    raw = read_cassette((FIXTURES / f"{name}.yaml").read_bytes(), name)
-    assert not raw.errors
-    return [decode_interaction(r) for r in raw.interactions]
+    return decode_fixture(FIXTURES, name)
 
 
 def decode_raw(
@@ -53,14 +50,7 @@ def decode_raw(
     status: int = 200,
     partial: bool = False,
 ) -> Interaction:
-    req_body = json.dumps(request).encode() if request is not None else None
-    raw = RawInteraction(
-        index=0,
-        request=RawRequest("POST" if not partial else "", url if not partial else "", (), req_body),
-        response=RawResponse(status, (("Content-Type", content_type),), body),
-        partial=partial,
-    )
-    return decode_interaction(raw)
+    return decode_body(body, request, url, content_type, status, partial)
 
 
 def test_plain_text_answer_with_system_prompt_and_inclusive_usage() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from app.apis import decode_interaction
-from app.formats import read_cassette
 from app.formats.base import RawInteraction, RawRequest, RawResponse
 from app.model import (
     Interaction,
@@ -23,6 +22,7 @@ from app.model import (
     ToolResultPart,
     UnknownPart,
 )
+from tests.apis.decoding import decode_body, decode_fixture
 from tests.fixtures.apis.anthropic.make_fixtures import sse
 from tests.fixtures.apis.openai_responses.make_fixtures import HAIKU, stream_events
 
@@ -31,9 +31,7 @@ URL = "https://api.openai.com/v1/responses"
 
 
 def decode_file(name: str) -> list[Interaction]:
-    raw = read_cassette((FIXTURES / f"{name}.yaml").read_bytes(), name)
-    assert not raw.errors
-    return [decode_interaction(r) for r in raw.interactions]
+    return decode_fixture(FIXTURES, name)
 
 
 def decode_raw(
@@ -42,18 +40,7 @@ def decode_raw(
     content_type: str = "text/event-stream",
     partial: bool = False,
 ) -> Interaction:
-    raw = RawInteraction(
-        index=0,
-        request=RawRequest(
-            "" if partial else "POST",
-            "" if partial else URL,
-            (),
-            json.dumps(request).encode() if request is not None else None,
-        ),
-        response=RawResponse(200, (("Content-Type", content_type),), body),
-        partial=partial,
-    )
-    return decode_interaction(raw)
+    return decode_body(body, request, URL, content_type, partial=partial)
 
 
 def test_instructions_and_string_input() -> None:
