@@ -66,9 +66,12 @@ def test_keyboard_j_k_moves_between_messages(page: Page, base_url: str) -> None:
 
 def test_keyboard_rows_slash_and_help(page: Page, base_url: str) -> None:
     page.goto(base_url + "/")
+    page.wait_for_load_state("networkidle")  # deferred scripts bound, first swaps done
+    rows = page.locator("#results tr[data-nav-item]")
     page.keyboard.press("j")
+    expect(rows.nth(0)).to_have_class(re.compile(r"\bcurrent\b"))
     page.keyboard.press("j")
-    second = page.locator("#results tr[data-nav-item]").nth(1)
+    second = rows.nth(1)
     expect(second).to_have_class(re.compile(r"\bcurrent\b"))
     href = second.get_attribute("data-href")
     page.keyboard.press("Enter")
