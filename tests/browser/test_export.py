@@ -57,12 +57,18 @@ def page(browser: Any) -> Iterator[Any]:  # stricter than conftest's: no request
 
 def test_click_through_index_cassette_interaction(page: Any, site: Path) -> None:
     page.goto((site / "site" / "index.html").as_uri())
+    # Each click starts a navigation; read the new page only once it has fully loaded, or a
+    # busy machine may hand back a half-parsed document.
     page.click("table.cassettes a:text-is('weather.yaml')")
+    page.wait_for_load_state("load")
     assert page.url.endswith("/site/cassettes/agents/weather.yaml.html")
     assert "get_weather" in page.inner_text("section.transcript")
     page.click("section.interactions td a:text-is('1')")
+    page.wait_for_load_state("load")
     assert page.url.endswith("/site/cassettes/agents/weather.yaml/interactions/1.html")
-    assert "21 °C" in page.inner_text("main")
+    from playwright.sync_api import expect
+
+    expect(page.locator("main")).to_contain_text("21 °C")
     page.click("nav.crumbs a:text-is('agents')")
     assert page.url.endswith("/site/index.html?folder=agents")
     page.wait_for_load_state("load")
