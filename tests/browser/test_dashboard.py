@@ -76,6 +76,7 @@ def test_keyboard_rows_slash_and_help(page: Page, base_url: str) -> None:
     href = second.get_attribute("data-href")
     page.keyboard.press("Enter")
     expect(page).to_have_url(base_url + str(href))
+    page.wait_for_load_state("load")  # the URL changes at commit; keys need the new page's scripts
     page.keyboard.press("/")
     expect(page.locator("#nav-q")).to_be_focused()
     page.keyboard.press("Escape")
