@@ -23,6 +23,7 @@ from typing import Any
 from app.formats.base import ReadLimits
 from app.index import queries, schema
 from app.index.extract import Extracted, extract_file
+from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, make_roots, walk, within
 from app.index.types import (
     CassetteSummary,
@@ -362,6 +363,7 @@ def sum_totals(items: list[UsageTotals]) -> UsageTotals:
 
 
 __all__ = [
+    "COUNT_LIMIT",
     "CassetteSummary",
     "FileError",
     "Filters",

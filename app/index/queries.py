@@ -43,6 +43,10 @@ GROUPS = {
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Above this many matching messages, search lists hits in index order instead of ranking them.
 RANK_LIMIT = 2000
+# Search counts at most this many matches, then says "COUNT_LIMIT+": a broad query at 50,000
+# cassettes matches hundreds of thousands of messages, and counting them all would make the page
+# slow in proportion to the corpus rather than to the 50 hits it shows.
+COUNT_LIMIT = 10_000
 
 
 def fts_query(q: str) -> str | None:
@@ -231,6 +235,12 @@ def make_snippet(text: str, q: str, width: int = 16) -> str:
     return out + ("…" if hi < len(word_at) else "")
 
 
+def _count(conn: sqlite3.Connection, source: str, args: list[Any]) -> int:
+    """How many rows `source` yields, counting no further than COUNT_LIMIT + 1."""
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT ?)"
+    return int(conn.execute(sql, [*args, COUNT_LIMIT + 1]).fetchone()[0])
+
+
 def search(
     conn: sqlite3.Connection, q: str, f: Filters, limit: int, offset: int
 ) -> tuple[list[SearchHit], int]:
@@ -244,7 +254,7 @@ def search(
         # The common case, with no filter: count and pick the page inside FTS alone, then
         # look up and snippet only that page. Ranking is what costs on a broad query (tens of
         # thousands of matches), so past RANK_LIMIT matches hits come in index order.
-        total = conn.execute("SELECT COUNT(*) FROM fts WHERE fts MATCH ?", [match]).fetchone()[0]
+        total = _count(conn, "FROM fts WHERE fts MATCH ?", [match])
         order = " ORDER BY rank" if total <= RANK_LIMIT else ""
         page = [
             r[0]
@@ -271,10 +281,11 @@ def search(
         "FROM fts JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
         " WHERE fts MATCH ?" + clause.replace(" WHERE ", " AND ", 1)
     )
-    total = conn.execute(f"SELECT COUNT(*) {base}", [match, *args]).fetchone()[0]
+    total = _count(conn, base, [match, *args])
+    order = " ORDER BY rank" if total <= RANK_LIMIT else ""
     rows = conn.execute(
         f"SELECT c.path, d.interaction, d.message, d.role, {snippet}, c.version "
-        f"{base} ORDER BY rank LIMIT ? OFFSET ?",
+        f"{base}{order} LIMIT ? OFFSET ?",
         [match, *args, limit, offset],
     ).fetchall()
     return [SearchHit(*r) for r in rows], total

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.index import Filters, SearchHit
+from app.index import COUNT_LIMIT, Filters, SearchHit
 from app.web.deps import index, int_param, page_context
 from app.web.render import respond
 from app.web.urls import interaction_url, message_url, query
@@ -27,8 +27,21 @@ class Results:
     offset: int
     limit: int
 
+    @property
+    def capped(self) -> bool:
+        """True when there are more matches than search counts; `shown_total` is then a floor."""
+        return self.total > COUNT_LIMIT
+
+    @property
+    def shown_total(self) -> int:
+        return min(self.total, COUNT_LIMIT)
+
     def to_json(self) -> dict[str, Any]:
-        return {"hits": [h.to_json() for h in self.hits], "total": self.total}
+        return {
+            "hits": [h.to_json() for h in self.hits],
+            "total": self.shown_total,
+            "total_capped": self.capped,
+        }
 
 
 def results(request: Request) -> Results:

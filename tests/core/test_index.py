@@ -94,6 +94,28 @@ def test_filters_search_and_usage(tmp_path: Path, tree: Path) -> None:
     assert sum(g.interactions for g in groups.values()) == 3
 
 
+@pytest.mark.parametrize("folder", [None, "many"])
+def test_search_counts_up_to_the_cap_and_still_pages_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str | None
+) -> None:
+    root = tmp_path / "cassettes"
+    for n in range(7):
+        write(root, f"many/{n}.yaml", simple_chat(f"Question {n} about tides", "Tides turn."))
+    idx = make_index(tmp_path, root)
+    idx.refresh()
+    f = Filters(folder=folder)
+    assert idx.search("tides", f)[1] == 14  # question and answer of each cassette
+    monkeypatch.setattr("app.index.queries.COUNT_LIMIT", 5)
+    monkeypatch.setattr("app.index.queries.RANK_LIMIT", 3)
+    first, n = idx.search("tides", f, limit=10)
+    assert n == 6  # one past the cap: "5+"
+    assert len(first) == 10  # the page is not cut by the cap
+    rest, _ = idx.search("tides", f, limit=10, offset=10)
+    assert len(rest) == 4
+    seen = {(h.path, h.message) for h in first + rest}
+    assert len(seen) == 14
+
+
 @pytest.mark.parametrize("query", ['"', "a OR", "NEAR(", "*", "-x", "')--"])
 def test_search_never_fails_on_odd_input(tmp_path: Path, tree: Path, query: str) -> None:
     idx = make_index(tmp_path, tree)

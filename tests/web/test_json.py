@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 JSON = {"accept": "application/json"}
@@ -74,6 +75,20 @@ def test_interaction_json_twin_and_masking(client: TestClient) -> None:
     page = client.get("/cassettes/agents/weather.yaml/interactions/0", headers=JSON).json()
     assert page == inter
     assert client.get("/api/cassettes/agents/weather.yaml/interactions/2").status_code == 404
+
+
+def test_search_says_when_it_stopped_counting(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = client.get("/api/search", params={"q": "weather"}).json()
+    assert body["total"] > 1
+    assert body["total_capped"] is False
+    monkeypatch.setattr("app.index.queries.COUNT_LIMIT", 1)
+    monkeypatch.setattr("app.web.search.COUNT_LIMIT", 1)
+    body = client.get("/api/search", params={"q": "weather"}).json()
+    assert (body["total"], body["total_capped"]) == (1, True)
+    assert len(body["hits"]) > 1
+    assert "1+ matches for" in client.get("/search", params={"q": "weather"}).text
 
 
 def test_search_api_finds_message_text(client: TestClient) -> None:
