@@ -7,6 +7,7 @@ inside a root; one that leaves, or loops, is reported as a per-file error rather
 from __future__ import annotations
 
 import hashlib
+import errno
 import os
 import stat
 from collections.abc import Iterator, Sequence
@@ -113,7 +114,7 @@ def _walk_dir(root: Root, base: str, folder: str, seen: set[str]) -> Iterator[Fo
                     continue
                 if not os.path.exists(target):
                     if is_candidate(name):
-                        yield Found(shown, entry.path, 0, 0, "broken symlink")
+                        yield Found(shown, entry.path, 0, 0, _dangling(entry.path))
                     continue
             if entry.is_dir():
                 yield from _walk_dir(root, base, entry.path, seen)
@@ -128,3 +129,13 @@ def _walk_dir(root: Root, base: str, folder: str, seen: set[str]) -> Iterator[Fo
             yield Found(shown, entry.path, 0, 0, "not a regular file (FIFO, socket or device)")
             continue
         yield Found(shown, entry.path, st.st_size, st.st_mtime_ns)
+
+
+def _dangling(path: str) -> str:
+    """Why a symlink inside the root leads nowhere: a loop and a missing target are fixed apart."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (it points back to itself through other links)"
+    return "broken symlink (its target does not exist)"

@@ -49,9 +49,9 @@ EXPECTED_ERRORS = {
     "escape.yaml": "outside the root",
     "escape-dir": "outside the root",
     "abs.yaml": "outside the root",
-    "loop-a.yaml": "broken symlink",  # a loop resolves to nothing that exists
-    "loop-b.yaml": "broken symlink",
-    "dangling.yaml": "broken symlink",
+    "loop-a.yaml": "symlink loop",
+    "loop-b.yaml": "symlink loop",
+    "dangling.yaml": "its target does not exist",
     "pipe.yaml": "not a regular file",
     "sock.yaml": "not a regular file",
 }
