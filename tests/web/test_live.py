@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.web import Settings, create_app
 from tests.web.conftest import MakeClient
 from tests.web.dom import parse
 from tests.web.samples import rate_limited, write_tree
@@ -62,11 +66,29 @@ def test_list_pages_hear_of_new_files(make_client: MakeClient, tmp_path: Path) -
     assert client.get("/healthz").json()["cassettes"] == 7
 
 
-def test_progress_line_while_indexing(client: TestClient) -> None:
-    from app.index import IndexStatus
+def test_progress_line_while_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.index
 
-    live = client.app.state.live  # type: ignore[attr-defined]
-    live.index._status = IndexStatus(True, 120, 800, 0)
-    doc = parse(client.get("/").text)
-    assert "Indexing 120 / 800 files…" in doc.by_id("status").text()
-    assert doc.by_id("status").find("a", cls="reload")  # the no-JS way to see more
+    root = tmp_path / "cassettes"
+    write_tree(root)
+    gate = threading.Event()
+    read = app.index.extract_file
+    started: list[str] = []
+
+    def held_after_two(path: str, *rest: Any) -> Any:
+        started.append(path)
+        if len(started) > 2:
+            gate.wait(30)
+        return read(path, *rest)
+
+    monkeypatch.setattr(app.index, "extract_file", held_after_two)
+    web = create_app(Settings(roots=[root], index_path=tmp_path / "index.sqlite3", watch=False))
+    with TestClient(web) as client:
+        try:
+            assert wait_for(lambda: "Indexing 2 / 6 files" in client.get("/").text)
+            status = parse(client.get("/").text).by_id("status")
+            assert status.find("a", cls="reload")  # the no-JS way to see more
+        finally:
+            gate.set()
+        assert web.state.live.ready.wait(30)
+        assert "Indexing" not in parse(client.get("/").text).by_id("status").text()
