@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from app import gitfiles
-from app.cli.common import echo_json, error_line, limits_from, max_size_option
+from app.cli.common import (
+    echo_json,
+    error_line,
+    limits_from,
+    max_size_option,
+    roots_or_default,
+)
 from app.cli.lint import finding_line
 from app.diff_render import (
     MARKDOWN,
@@ -149,8 +155,8 @@ def review_command(
     """Summarize every cassette that changed between BASE and HEAD, for a pull request.
 
     BASE defaults to the merge base with the default branch (origin/HEAD, else main or master),
-    HEAD to the working tree. PATHs limit the review to those files or folders (default: the
-    whole repository). Exit 1 when a changed cassette cannot be read.
+    HEAD to the working tree. PATHs limit the review to those files or folders (default:
+    ./cassettes, as for every command). Exit 1 when a changed cassette cannot be read.
     """
     cwd = Path.cwd()
     try:
@@ -161,6 +167,7 @@ def review_command(
     unknown = [p for p in paths if not Path(p).exists()]
     if unknown:
         raise click.UsageError(f"neither a revision nor a file or folder: {', '.join(unknown)}")
+    paths = paths or [str(p) for p in roots_or_default([])]
     try:
         result = review(base, head, paths, cwd, base_url, limits_from(max_size_mb))
     except gitfiles.GitError as exc:

@@ -6,8 +6,8 @@ inside a root; one that leaves, or loops, is reported as a per-file error rather
 
 from __future__ import annotations
 
-import hashlib
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Iterator, Sequence

@@ -116,6 +116,21 @@ def test_unknown_revision_or_path_is_a_usage_error(pr_repo: Path) -> None:
     assert run("review", "no-such-branch").exit_code == 2
 
 
+def test_default_is_cassettes_folder_and_elsewhere_must_be_named(pr_repo: Path) -> None:
+    other = pr_repo / "tests" / "fixtures"
+    other.mkdir(parents=True)
+    (other / "elsewhere.yaml").write_text(weather_run("Oslo"))
+    assert "elsewhere" not in run("review").stdout
+    named = run("review", "tests/fixtures")
+    assert "tests/fixtures/elsewhere.yaml: added" in named.stdout
+    (pr_repo / "cassettes").rename(pr_repo / "recordings")
+    result = run("review")
+    assert result.exit_code == 2
+    assert "no such file or folder: cassettes" in result.stderr
+    assert "name a PATH" in result.stderr
+    assert "recordings/tool.yaml" in run("review", "recordings").stdout
+
+
 def test_outside_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run("review")
