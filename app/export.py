@@ -164,7 +164,34 @@ def export_site(
 # --- one self-contained file ----------------------------------------------------------------
 
 _MAIN = re.compile(r'<main id="main"[^>]*>(?P<body>.*)</main>', re.S)
-_PLAYER = re.compile(r'<section class="card player" id="player".*?</section>', re.S)
+# Attributes that name an element of the same page. Our templates escape every recorded string
+# and the inlined JSON escapes its quotes, so `name="` only ever starts a real attribute.
+_ID_REF = re.compile(
+    r"(?P<lead>\s(?P<name>id|for|href|data-copy-target|aria-labelledby|aria-describedby|"
+    r'aria-controls)=")(?P<value>[^"]*)"'
+)
+
+
+def _section_prefix(index: str) -> str:
+    return f"i{index}-"
+
+
+def _scoped(body: str, prefix: str) -> str:
+    """`body` with its ids, and the same-page references to them, prefixed."""
+
+    def one(m: re.Match[str]) -> str:
+        name, value = m["name"], m["value"]
+        if name in ("href", "data-copy-target"):
+            if not value.startswith("#") or len(value) < 2:
+                return m[0]
+            value = "#" + prefix + value[1:]
+        else:
+            value = " ".join(prefix + v for v in value.split())
+        return f'{m["lead"]}{value}"'
+
+    return _ID_REF.sub(one, body)
+
+
 _ASSET = re.compile(
     r'<link rel="stylesheet" href="(?P<css>/static/[^"]+)">\n?'
     r'|<script src="(?P<js>/static/[^"]+)"(?P<defer> defer)?></script>\n?'
@@ -232,31 +259,21 @@ def _single_resolver(path: str, count: int) -> Callable[[str], str | None]:
         if target is None or not target[0].startswith("cassettes/"):
             return None
         if "/interactions/" in target[0]:
-            return "#interaction-" + target[0].rsplit("/", 1)[1].removesuffix(".html")
+            index = target[0].rsplit("/", 1)[1].removesuffix(".html")
+            fragment = target[1].partition("#")[2]
+            return f"#{_section_prefix(index)}{fragment}" if fragment else f"#interaction-{index}"
         return target[1] if target[1].startswith("#") else "#main"
 
     return resolve
 
 
 def single_file_html(summary: CassetteSummary, cassette: Cassette) -> str:
-    """The cassette page with every interaction page's content appended as a section.
-
-    Only one player fits a page (the script drives `#player`), so the first streamed
-    interaction keeps its player and the others show their chunk tables.
-    """
-    player_used = False
-
-    def keep_first_player(m: re.Match[str]) -> str:
-        nonlocal player_used
-        if 'id="player-data"' in m.group(0) and not player_used:
-            player_used = True
-            return m.group(0)
-        return ""
-
+    """The cassette page with every interaction page's content appended as a section, each
+    section's ids prefixed so that its anchors, labels and player stay its own."""
     sections: list[str] = []
     for inter in cassette.interactions:
         match = _MAIN.search(export_pages.interaction_page(summary, cassette, inter))
-        body = _PLAYER.sub(keep_first_player, match["body"] if match else "")
+        body = _scoped(match["body"] if match else "", _section_prefix(str(inter.index)))
         sections.append(
             f'<section class="export-interaction" id="interaction-{inter.index}">{body}</section>'
         )

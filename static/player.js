@@ -4,10 +4,11 @@
  * to the assistant message (see app/playback_ops.py). One routine, applyOps, applies them; the
  * Python applier follows the same rules, and tests hold both to the decoded response.
  *
- * Data: the page embeds #player-data (counts, one kind character per chunk, times). Chunks are
+ * Data: each player embeds its data script (counts, one kind character per chunk, times). Chunks are
  * fetched in windows from the chunk API, each with the message as it stood before the window,
  * so any position opens with one request and the DOM stays bounded. A static export instead
- * inlines every chunk (#player-data .inline) and the same code runs with no server.
+ * inlines every chunk (the data's `inline`) and the same code runs with no server. Every
+ * [data-player] section on a page gets its own player.
  */
 (function () {
   "use strict";
@@ -181,7 +182,10 @@
   // ---- the player ------------------------------------------------------------------------
   function Player(root) {
     this.root = root;
-    this.data = JSON.parse(document.getElementById("player-data").textContent);
+    // A page may hold several players (the single-file export); each one's ids, and so its
+    // chunk links, start with what precedes "player" in its own id ("" on a dashboard page).
+    this.prefix = root.id.slice(0, root.id.length - "player".length);
+    this.data = JSON.parse(root.querySelector("script[data-player-data]").textContent);
     this.total = this.data.total;
     this.size = this.data.window;
     this.masks = new Uint8Array(this.total);
@@ -264,10 +268,12 @@
     root.setAttribute("data-ready", "true");
   };
 
-  /* The chunk a link names: #c-N or ?chunk=N. */
+  /* The chunk a link names: #c-N (with this player's prefix) or, for a page's only player, ?chunk=N. */
   Player.prototype.linked = function () {
-    var m = /^#c-(\d+)$/.exec(location.hash);
-    var v = m ? m[1] : new URLSearchParams(location.search).get("chunk");
+    var hash = location.hash.slice(1), head = this.prefix + "c-";
+    var v = hash.slice(0, head.length) === head && /^\d+$/.test(hash.slice(head.length))
+      ? hash.slice(head.length)
+      : (this.prefix ? null : new URLSearchParams(location.search).get("chunk"));
     if (v === null || v === "" || isNaN(Number(v))) return null;
     return Math.max(0, Math.min(this.total - 1, Number(v)));
   };
@@ -398,7 +404,7 @@
     clearTimeout(this.urlTimer);
     this.urlTimer = setTimeout(function () {
       var url = new URL(location.href);
-      url.hash = pos > 0 ? "c-" + (pos - 1) : "player";
+      url.hash = pos > 0 ? self.prefix + "c-" + (pos - 1) : self.root.id;
       url.searchParams.delete("chunk");
       history.replaceState(history.state, "", url.pathname + url.search + url.hash);
     }, self.playing ? 400 : 80);
@@ -530,7 +536,7 @@
     else fact("time", "not recorded");
     frag.appendChild(dl);
     var link = el("a", "small", "Link to this chunk");
-    link.href = "#c-" + row.seq;
+    link.href = "#" + this.prefix + "c-" + row.seq;
     link.setAttribute("data-copy-link", "");
     frag.appendChild(link);
     frag.appendChild(el("h4", "", "Payload"));
@@ -651,12 +657,15 @@
   };
 
   function start() {
-    var root = document.getElementById("player");
-    if (!root || !document.getElementById("player-data")) return;
+    var players = [], roots = document.querySelectorAll("[data-player]");
+    if (!roots.length) return;
     performance.mark("player-start");
-    var player = new Player(root);
-    window.tapedeckPlayer = { player: player, applyOps: applyOps, newState: newState,
-                              messageParts: messageParts };
+    roots.forEach(function (root) {
+      if (root.querySelector("script[data-player-data]")) players.push(new Player(root));
+    });
+    if (!players.length) return;
+    window.tapedeckPlayer = { player: players[0], players: players, applyOps: applyOps,
+                              newState: newState, messageParts: messageParts };
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from app.export import export_single, export_site
-from tests.web.samples import write_tree
+from tests.web.samples import govcr, story_exchange, write_tree
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_tree(tmp / "cassettes", hostile_name=False)
     export_site([tmp / "cassettes"], tmp / "site")
     export_single(tmp / "cassettes" / "streams" / "story.yaml", tmp / "single")
+    two = tmp / "two" / "two-stories.yaml"
+    two.parent.mkdir()
+    two.write_text(govcr(story_exchange(6), story_exchange(3, "And a short one")))
+    export_single(two, tmp / "single")
     return tmp
 
 
@@ -100,13 +104,13 @@ def test_filter_box_filters_in_the_page(page: Any, site: Path) -> None:
     assert visible == ["story.yaml"]
 
 
-def play_to_end(page: Any) -> None:
-    page.wait_for_selector("#player[data-ready=true][data-rendered]", timeout=15_000)
+def play_to_end(page: Any, player: str = "#player") -> None:
+    page.wait_for_selector(f"{player}[data-ready=true][data-rendered]", timeout=15_000)
     page.focus("[data-strip]")
     page.keyboard.press("End")
     last = page.get_attribute("[data-scrubber]", "max")
     assert int(last) > 40  # streamed_story(): 40 words, then the finish and usage events
-    page.wait_for_selector(f'#player[data-rendered="{last}"]', timeout=15_000)
+    page.wait_for_selector(f'{player}[data-rendered="{last}"]', timeout=15_000)
 
 
 def test_player_plays_inlined_chunks(page: Any, site: Path) -> None:
@@ -121,7 +125,25 @@ def test_single_file_is_self_contained_and_plays(page: Any, site: Path) -> None:
     page.goto(file.as_uri())
     assert page.eval_on_selector_all("link[href^='static'], script[src]", "els => els.length") == 0
     assert "Tell me a story" in page.inner_text("section.transcript")
-    play_to_end(page)
+    play_to_end(page, "#i0-player")
     assert page.inner_text("[data-message]").strip().endswith("word39")
     page.click("section.interactions td a:text-is('0')")
     assert page.url.endswith("#interaction-0")
+
+
+def test_single_file_plays_each_interaction_on_its_own(page: Any, site: Path) -> None:
+    file = site / "single" / "two-stories.yaml.html"
+    page.goto(file.as_uri() + "#i1-c-1")  # a link to the second stream's second chunk
+    for player in ("#i0-player", "#i1-player"):
+        page.wait_for_selector(f"{player}[data-ready=true][data-rendered]", timeout=15_000)
+    second = page.locator("#i1-player")
+    assert second.get_attribute("data-rendered") == "2"  # opened at the linked chunk
+    assert second.locator("[data-message]").inner_text().strip() == "word0 word1"
+    assert page.get_attribute("#i0-player", "data-rendered") == "0"
+    second.locator("[data-strip]").focus()
+    page.keyboard.press("End")
+    last = second.locator("[data-scrubber]").get_attribute("max")
+    page.wait_for_selector(f'#i1-player[data-rendered="{last}"]', timeout=15_000)
+    assert second.locator("[data-message]").inner_text().strip().endswith("word2")
+    assert page.get_attribute("#i0-player", "data-rendered") == "0"  # keys stayed in the second
+    assert page.url.endswith(f"#i1-c-{int(last) - 1}")  # the URL names the second's chunk

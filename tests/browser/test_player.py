@@ -204,7 +204,7 @@ def test_inline_data_plays_without_the_chunk_api(page: Any, base_url: str) -> No
     html = page.request.get(url).text()
     inline = json.dumps(playback.player_data(it, inline=True))
     inline = inline.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    start = html.index('id="player-data">') + len('id="player-data">')
+    start = html.index("data-player-data>") + len("data-player-data>")
     html = html[:start] + inline + html[html.index("</script>", start) :]
     asked: list[str] = []
     page.route("**/chunks*", lambda route: (asked.append(route.request.url), route.abort()))

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from app.cli import main
 from app.export import CSP, ExportError, export_single, export_site
 from tests.web.dom import parse
-from tests.web.samples import write_tree
+from tests.web.samples import govcr, story_exchange, write_tree
 
 SECRET = "sk-proj-abcdefghijklmnopqrstuvwxyz"  # the Authorization header of weather_agent()
 
@@ -126,6 +126,27 @@ def test_single_file_inlines_everything(tmp_path: Path) -> None:
     assert "script-src 'sha256-" in policy
     assert "'self'" not in policy
     assert SECRET not in html
+
+
+def test_single_file_gives_each_interaction_its_own_ids_and_player(tmp_path: Path) -> None:
+    cassette = tmp_path / "cassettes" / "two.yaml"
+    cassette.parent.mkdir()
+    cassette.write_text(govcr(story_exchange(5), story_exchange(3, "And another")))
+    file, _ = export_single(cassette, tmp_path / "out")
+    doc = parse(file.read_text(encoding="utf-8"))
+    ids = [n.attrs["id"] for n in doc.iter() if "id" in n.attrs]
+    assert len(ids) == len(set(ids))
+    players = [n for n in doc.iter() if "data-player" in n.attrs]
+    assert [p.attrs["id"] for p in players] == ["i0-player", "i1-player"]
+    for player in players:
+        prefix = player.attrs["id"].removesuffix("player")
+        assert player.attrs["aria-labelledby"] == prefix + "player-title"
+        assert player.find(id=prefix + "player-data")
+    second = doc.by_id("interaction-1")
+    chunk_links = [a.attrs["href"] for a in second.find_all("a") if "c-" in a.attrs.get("href", "")]
+    assert chunk_links
+    assert all(h.startswith("#i1-c-") for h in chunk_links), chunk_links
+    assert all(doc.find_all(id=h[1:]) for h in chunk_links)  # and each lands on its chunk
 
 
 def test_command_writes_the_site_and_lists_unreadable_files(tmp_path: Path) -> None:

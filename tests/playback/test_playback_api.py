@@ -90,7 +90,9 @@ def test_window_bounds_and_errors(client: TestClient) -> None:
 
 def player_data(html: str) -> dict[str, object]:
     match = re.search(
-        r'<script type="application/json" id="player-data">(.*?)</script>', html, re.S
+        r'<script type="application/json" id="player-data" data-player-data>(.*?)</script>',
+        html,
+        re.S,
     )
     assert match, "the page embeds the player data"
     data: dict[str, object] = json.loads(match.group(1))

@@ -118,8 +118,8 @@ def anthropic_thinking() -> str:
     return govcr(exchange(request, response, url=ANTHROPIC))
 
 
-def streamed_story(chunks: int = 40) -> str:
-    """An OpenAI chat stream of `chunks` text deltas, one word each."""
+def story_exchange(chunks: int = 40, prompt: str = "Tell me a story") -> dict[str, Any]:
+    """One OpenAI chat stream of `chunks` text deltas, one word each."""
     events = []
     for i in range(chunks):
         delta = {"content": f"word{i} "} if i else {"role": "assistant", "content": "word0 "}
@@ -138,14 +138,17 @@ def streamed_story(chunks: int = 40) -> str:
         "usage": {"prompt_tokens": 12, "completion_tokens": chunks, "total_tokens": 12 + chunks},
     }
     events += ["data: " + json.dumps(final), "data: [DONE]"]
-    request = chat_request([{"role": "user", "content": "Tell me a story"}], stream=True)
-    return govcr(
-        exchange(
-            request,
-            "\n\n".join(events) + "\n\n",
-            response_headers={"Content-Type": ["text/event-stream"]},
-        )
+    request = chat_request([{"role": "user", "content": prompt}], stream=True)
+    return exchange(
+        request,
+        "\n\n".join(events) + "\n\n",
+        response_headers={"Content-Type": ["text/event-stream"]},
     )
+
+
+def streamed_story(chunks: int = 40) -> str:
+    """A cassette of one streamed answer (`story_exchange`)."""
+    return govcr(story_exchange(chunks))
 
 
 def rate_limited() -> str:
