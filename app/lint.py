@@ -84,8 +84,13 @@ def body_leaks(body: bytes | str | None, side: str) -> Iterator[str]:
     if not body:
         return
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    fields = secrets.field_secrets(text)
+    for f in fields:
+        yield f"{side} body field {f.name} is not masked ({_masked(f.value)})"
+    in_fields = {f.value for f in fields}
     for key in secrets.leaked_keys(text):
-        yield f"{side} body holds a key ({secrets.mask_value(key)})"
+        if not any(key in value for value in in_fields):  # one finding per secret
+            yield f"{side} body holds a key ({secrets.mask_value(key)})"
 
 
 def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Iterator[Finding]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from itertools import pairwise
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from app.model import Headers
@@ -152,6 +153,109 @@ def mask_keys(text: str) -> str:
     return _KEYS.sub(
         lambda m: m.group(0) if is_placeholder(m.group(0)) else mask_value(m.group(0)), text
     )
+
+
+# ---- credentials in body fields ----------------------------------------------------------------
+# Token endpoints answer with `access_token`; search and tool APIs take `api_key` in the JSON
+# body; OAuth forms post `client_secret`. A field's name says what it holds, as a header's does.
+# Names are split into words (snake, kebab and camel case). `key` alone and `signature` are left
+# out: tool arguments and Anthropic's thinking blocks use them for data that is no secret. Values
+# follow lint's rule: 12 characters or fewer, or a placeholder, are left as they are.
+_FIELD_WORDS = frozenset(
+    {
+        "token",
+        "secret",
+        "password",
+        "passwd",
+        "passphrase",
+        "credential",
+        "credentials",
+        "authorization",
+        "apikey",
+    }
+)
+# `next_page_token`, `nextPageToken`, `cursor_token`: where to continue a listing, not a secret.
+_PAGING_WORDS = frozenset({"page", "next", "cursor", "continuation"})
+_KEY_KINDS = frozenset({"api", "access", "private", "secret", "client", "subscription", "master"})
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# Substrings every secret field name contains; only around them is the body examined, so a
+# megabyte stream without one costs one lower-casing and a few substring searches.
+_TRIGGERS = ("token", "secret", "pass", "credential", "authorization", "key")
+_JSON_FIELD = re.compile(r'"([A-Za-z0-9_.\-]{1,64})"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_FORM = re.compile(r"[\w.%+\-]+=[^&\s]*(?:&[\w.%+\-]+=[^&\s]*)*")
+_FORM_LIMIT = 64 * 1024
+
+
+def is_secret_field(name: str) -> bool:
+    words = [w.lower() for w in _NAME_WORD.findall(name)]
+    if _PAGING_WORDS.intersection(words):
+        return False
+    if _FIELD_WORDS.intersection(words):
+        return True
+    return any(a in _KEY_KINDS and b == "key" for a, b in pairwise(words))
+
+
+class FieldSecret(NamedTuple):
+    """Where a secret field's value sits in a body's text, and what it is called."""
+
+    start: int
+    end: int
+    name: str
+    value: str
+
+
+def field_secrets(text: str) -> list[FieldSecret]:
+    """Values of secret-named fields in a JSON or form-encoded body, placeholders left out."""
+    found: list[FieldSecret] = []
+    if len(text) <= _FORM_LIMIT and "=" in text and _FORM.fullmatch(text):
+        pos = 0
+        for piece in text.split("&"):
+            name, _, value = piece.partition("=")
+            plain = _unquote(value)
+            if (is_secret_field(_unquote(name)) or is_secret_param(_unquote(name))) and (
+                not is_placeholder(plain)
+            ):
+                start = pos + len(name) + 1
+                found.append(FieldSecret(start, start + len(value), _unquote(name), plain))
+            pos += len(piece) + 1
+        return found
+    low = text.lower()
+    tried: set[int] = set()
+    for word in _TRIGGERS:
+        at = low.find(word)
+        while at >= 0:
+            quote = text.rfind('"', max(0, at - 64), at)
+            if quote >= 0 and quote not in tried:
+                tried.add(quote)
+                m = _JSON_FIELD.match(text, quote)
+                if (
+                    m is not None
+                    and m.end(1) > at
+                    and is_secret_field(m[1])
+                    and not is_placeholder(m[2])
+                ):
+                    found.append(FieldSecret(m.start(2), m.end(2), m[1], m[2]))
+            at = low.find(word, at + len(word))
+    return sorted(found)
+
+
+def mask_fields(text: str) -> str:
+    """`text` with every secret field's value masked; the very same object when there is none,
+    so a caller can tell cheaply that nothing was hidden."""
+    found = field_secrets(text)
+    if not found:
+        return text
+    out: list[str] = []
+    pos = 0
+    for f in found:
+        masked = mask_value(f.value)
+        kept = masked[:-1]
+        if (len(kept) - len(kept.rstrip("\\"))) % 2:  # never end on half a JSON escape
+            masked = kept[:-1] + "…"
+        out += [text[pos : f.start], masked]
+        pos = f.end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def mask_keys_in_value(value: Any) -> Any:

@@ -94,6 +94,16 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
     if error is None and status is not None and status >= 400:
         error = ApiError(type=f"http_{status}", message=_snippet(ex.response_text))
     use = usage.with_cost(decoded.usage, decoded.model, decoded.provider, raw.recorded_at)
+    request_body = body_text(raw.request.body)
+    response_body = body_text(raw.response.body)
+    chunks = _timed(decoded, raw)
+    if request_body is not None:
+        request_body = secrets.mask_fields(request_body)
+    if response_body is not None:
+        masked = secrets.mask_fields(response_body)
+        if masked is not response_body:  # rare: only then is each chunk worth a look
+            chunks = [dataclasses.replace(c, data=secrets.mask_fields(c.data)) for c in chunks]
+        response_body = masked
     return Interaction(
         index=raw.index,
         id=raw.id,
@@ -115,12 +125,12 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
         finish_reason=decoded.finish_reason,
         finish_reason_raw=decoded.finish_reason_raw,
         usage=use,
-        chunks=tuple(_timed(decoded, raw)),
+        chunks=tuple(chunks),
         error=error,
         summary=decoded.summary,
         warnings=tuple(decoded.warnings) + tuple(warnings),
-        request_body=body_text(raw.request.body),
-        response_body=body_text(raw.response.body),
+        request_body=request_body,
+        response_body=response_body,
     )
 
 

@@ -1,18 +1,26 @@
-"""Masking follows the contract's list exactly, and nothing more."""
+"""Masking follows the contract's list exactly, and body fields named for a credential too."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from app.loader import load_bytes
 from app.secrets import (
+    field_secrets,
     is_placeholder,
+    is_secret_field,
     is_secret_header,
+    mask_fields,
     mask_header_value,
     mask_keys,
     mask_keys_in_value,
     mask_url,
     mask_value,
 )
+from tests.builders import chat_request
+from tests.web.samples import exchange, govcr
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,94 @@ def test_keys_in_free_text_are_masked_and_placeholders_kept() -> None:
     text = f"use {key} here, not sk-xxxxxxxxxxxxxxxxxxxxxxxx"
     assert mask_keys(text) == "use sk-p… here, not sk-xxxxxxxxxxxxxxxxxxxxxxxx"
     assert mask_keys_in_value({"a": [text], "n": 3}) == {"a": [mask_keys(text)], "n": 3}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token",
+        "apiKey",
+        "api_key",
+        "x-api-key",
+        "client_secret",
+        "password",
+        "AWSSecretAccessKey",
+        "private_key",
+        "authorization",
+    ],
+)
+def test_secret_fields(name: str) -> None:
+    assert is_secret_field(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "key",
+        "signature",
+        "max_tokens",
+        "prompt_tokens",
+        "next_page_token",
+        "nextPageToken",
+        "session_id",
+        "keywords",
+        "monkey",
+    ],
+)
+def test_not_secret_fields(name: str) -> None:
+    assert not is_secret_field(name)
+
+
+def test_json_and_form_fields_are_masked_and_the_rest_kept_byte_for_byte() -> None:
+    token = "eyJhbGciOiJIUzI1NiJ9.payload.sig"
+    body = (
+        '{\n  "access_token": "' + token + '",\n  "token_type": "Bearer",\n'
+        '  "expires_in": 3600, "client_secret": "REDACTED", "note": "my token is safe"}'
+    )
+    assert mask_fields(body) == body.replace(token, "eyJh…")
+    form = "grant_type=client_credentials&client_secret=s3cr3t-value-0123456789&scope=a%20b"
+    assert mask_fields(form) == "grant_type=client_credentials&client_secret=s3cr…&scope=a%20b"
+    assert [f.name for f in field_secrets(form)] == ["client_secret"]
+    plain = '{"messages": [{"role": "user", "content": "Which key opens it?"}]}'
+    assert mask_fields(plain) is plain  # nothing to hide: the same object, no copy
+
+
+def test_a_token_endpoint_is_masked_in_both_bodies() -> None:
+    token = "tok_live_0123456789abcdefghij"
+    cassette = govcr(
+        exchange(
+            "grant_type=password&username=ada&password=correct-horse-battery-staple",
+            '{"access_token": "' + token + '", "token_type": "Bearer"}',
+            url="https://auth.example.com/oauth/token",
+        )
+    )
+    inter = load_bytes(cassette.encode(), "token.yaml").interactions[0]
+    assert inter.request_body == "grant_type=password&username=ada&password=corr…"
+    assert inter.response_body == '{"access_token": "tok_…", "token_type": "Bearer"}'
+
+
+def test_a_secret_field_in_a_stream_is_masked_in_its_chunk_too() -> None:
+    token = "gw_session_0123456789abcdef"
+    chunk = {
+        "object": "chat.completion.chunk",
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "delta": {"content": "Hi"}, "finish_reason": "stop"}],
+    }
+    leaky = {**chunk, "gateway": {"session_token": token}}
+    events = [f"data: {json.dumps(chunk)}", f"data: {json.dumps(leaky)}", "data: [DONE]"]
+    cassette = govcr(
+        exchange(
+            chat_request([{"role": "user", "content": "Hi"}], stream=True),
+            "\n\n".join(events) + "\n\n",
+            response_headers={"Content-Type": ["text/event-stream"]},
+        )
+    )
+    inter = load_bytes(cassette.encode(), "stream.yaml").interactions[0]
+    assert inter.api == "openai.chat"
+    assert len(inter.chunks) == 3
+    assert [token in c.data for c in inter.chunks] == [False, False, False]
+    assert '"gw_s…"' in inter.chunks[1].data
+    assert inter.chunks[0].data == json.dumps(chunk)  # chunks without one are left alone

@@ -14,15 +14,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from app.cli import main
+from app.secrets import is_placeholder
 from app.web import Settings, create_app
 from tests.review.helpers import commit_all, git, init_repo
 from tests.security.planted import (
     POSITIONS,
     SECRET_ALPHABET,
+    is_body_field,
     leaked,
     planted_cassette,
     random_secret,
@@ -43,7 +45,7 @@ def web_outputs(client: TestClient, path: str) -> str:
         "/api/usage?group_by=cassette",
         "/errors",
     ]
-    for n in (0, 1):
+    for n in (0, 1, 2):
         urls += [
             f"/cassettes/{path}/interactions/{n}",
             f"/api/cassettes/{path}/interactions/{n}",
@@ -83,6 +85,7 @@ _names = itertools.count()
 def test_random_secret_in_any_position_never_shows(
     served: tuple[TestClient, Path], position: str, secret: str
 ) -> None:
+    assume(not (is_body_field(position) and is_placeholder(secret)))
     client, root = served
     name = f"c{next(_names)}.yaml"
     path = root / name
