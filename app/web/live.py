@@ -21,6 +21,7 @@ from app.web.settings import Settings
 T = TypeVar("T")
 
 _MEMO_SIZE = 256
+_KEEP_WARM = 6
 
 
 class LiveIndex:
@@ -34,14 +35,25 @@ class LiveIndex:
         self._threads: list[threading.Thread] = []
         self._memo: OrderedDict[tuple[int, Hashable], object] = OrderedDict()
         self._memo_lock = threading.Lock()
+        self._keep_warm: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
 
     @property
     def status(self) -> IndexStatus:
         return self.index.status
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def memo(self, key: Hashable, compute: Callable[[], T], keep_warm: bool = False) -> T:
         """Aggregates every page shows (facets, folders) are computed once per index generation:
-        they only change when the index does, and they cost more than the rest of a page."""
+        they only change when the index does, and they cost more than the rest of a page.
+
+        With `keep_warm`, the entry is computed again in the background after each refresh, so
+        a reader who keeps a costly view open (the usage page) does not pay for every change.
+        Only the few most recently asked for are kept warm."""
+        if keep_warm:
+            with self._memo_lock:
+                self._keep_warm[key] = compute
+                self._keep_warm.move_to_end(key)
+                while len(self._keep_warm) > _KEEP_WARM:
+                    self._keep_warm.popitem(last=False)
         st = self.status
         if st.building:
             return compute()
@@ -89,10 +101,14 @@ class LiveIndex:
             self.ready.set()
 
     def _warm_memo(self) -> None:
-        """Compute the home page's aggregates for the new generation here, in the background,
-        so the first reader after a change does not wait for them."""
+        """Compute the home page's aggregates, and the entries kept warm, for the new generation
+        here, in the background, so the first reader after a change does not wait for them."""
         self.memo("folders", self.index.folders)
         self.memo(("facets", Filters()), lambda: self.index.facets(Filters()))
+        with self._memo_lock:
+            again = list(self._keep_warm.items())
+        for key, compute in again:
+            self.memo(key, compute)
 
     def _watch(self) -> None:
         from watchfiles import watch

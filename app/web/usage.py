@@ -336,7 +336,7 @@ def _csv_url(table: str, f: Filters) -> str:
 def cached_view(request: Request, f: Filters) -> UsageView:
     """The view is a pure function of the index, so it is computed once per index generation."""
     idx = index(request)
-    return live(request).memo(("usage", f), lambda: build_view(idx, f))
+    return live(request).memo(("usage", f), lambda: build_view(idx, f), keep_warm=True)
 
 
 @router.get("/usage")
@@ -350,7 +350,7 @@ def usage_page(request: Request) -> Response:
         "usage",
         view=view,
         filters=f,
-        facets=live(request).memo(("usage-facets", f), lambda: idx.facets(f)),
+        facets=live(request).memo(("usage-facets", f), lambda: idx.facets(f), keep_warm=True),
         facet_names=FACETS,
         api_url="/api/usage" + query({"group_by": "model", **f.to_query()}),
         csv_urls={t: _csv_url(t, f) for t in (*(n for n, _ in GROUPINGS), *EXTRA_TABLES)},

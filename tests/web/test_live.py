@@ -66,6 +66,35 @@ def test_list_pages_hear_of_new_files(make_client: MakeClient, tmp_path: Path) -
     assert client.get("/healthz").json()["cassettes"] == 7
 
 
+def test_an_open_usage_view_is_recomputed_before_it_is_asked_again(
+    make_client: MakeClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.web.usage
+
+    root = tmp_path / "cassettes"
+    write_tree(root)
+    client = make_client(root, watch=True)
+    built: list[object] = []
+    build = app.web.usage.build_view
+
+    def counted(*args: Any) -> Any:
+        built.append(args)
+        return build(*args)
+
+    monkeypatch.setattr(app.web.usage, "build_view", counted)
+
+    def interactions() -> int:
+        return int(client.get("/usage", headers=JSON).json()["total"]["interactions"])
+
+    assert interactions() == 7
+    assert len(built) == 1
+    (root / "new.yaml").write_text(rate_limited(), encoding="utf-8")
+    assert wait_for(lambda: client.get("/healthz").json()["cassettes"] == 7)
+    assert wait_for(lambda: len(built) == 2)  # the watcher thread rebuilt it after the refresh
+    assert interactions() == 8  # the new cassette is in the view...
+    assert len(built) == 2  # ...and the request did not build it again
+
+
 def test_progress_line_while_indexing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import app.index
 
