@@ -69,7 +69,7 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
-def bench_index(folder: Path, db: Path) -> dict[str, float]:
+def bench_index(folder: Path, db: Path, workers: int = 2) -> dict[str, float]:
     from app.index import Index
 
     for suffix in ("", "-wal", "-shm"):
@@ -77,8 +77,11 @@ def bench_index(folder: Path, db: Path) -> dict[str, float]:
     files = files_of(folder)
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     floor = parse_floor(files)
-    idx = Index(db, [folder])
+    idx = Index(db, [folder], workers=workers)
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     cold = timed(idx.refresh)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    parent_cpu = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
     warm = timed(idx.refresh)
     changed = files[:: max(1, len(files) // max(1, len(files) // 100))][: max(1, len(files) // 100)]
     for p in changed:
@@ -91,6 +94,7 @@ def bench_index(folder: Path, db: Path) -> dict[str, float]:
         "parse floor s": floor,
         "cold index s": cold,
         "cold / floor": cold / floor,
+        "cold index, CPU of this process s": parent_cpu,
         "files/s": len(files) / cold,
         "MB/s": size_mb / cold,
         "warm refresh s": warm,
@@ -144,12 +148,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=40, help="requests per page")
     parser.add_argument("--no-pages", action="store_true", help="index figures only")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="index worker processes (1: all in this process)"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     for n in args.n:
         folder = corpus(n, args.seed)
         db = OUT / f"index-{n}-{args.seed}.sqlite3"
-        figures = bench_index(folder, db)
+        figures = bench_index(folder, db, args.workers)
         print(f"\n## {n} cassettes ({figures['MB']:.1f} MB)\n")
         print("| measure | value |\n| --- | --- |")
         for key, value in figures.items():
