@@ -6,7 +6,7 @@ into memory first, then decoded with `app.loader.load_bytes`, best of 3. Prints 
 chunks/s per input, then the 20 functions with the most time of their own under cProfile.
 Times are the process's CPU time, so that other work on the machine skews them less.
 
-    python -m bench.bench_decode [--n 1000] [--seed 1] [--repeat 3] [--top 20]
+    python -m bench.bench_decode [--n 1000] [--seed 1] [--repeat 3] [--top 20] [--sampling]
 """
 
 from __future__ import annotations
@@ -53,6 +53,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per input; the best counts")
     parser.add_argument("--top", type=int, default=20, help="functions in the profile (0: none)")
+    parser.add_argument(
+        "--sampling",
+        action="store_true",
+        help="profile with pyinstrument (a sampling profiler, `pip install -e '.[bench]'`) instead"
+        " of cProfile, whose per-call cost inflates code made of many small calls",
+    )
     args = parser.parse_args()
 
     inputs = {
@@ -67,7 +73,15 @@ def main() -> None:
             f"{label:<20} {len(files):>6} {chunks:>8} {seconds:>11.3f}"
             f" {len(files) / seconds:>9.1f} {chunks / seconds:>10.0f}"
         )
-    if args.top:
+    if args.sampling:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0005)
+        with sampler:
+            for files in inputs.values():
+                decode_all(files)
+        print(sampler.output_text(color=False, unicode=False, show_all=False))
+    elif args.top:
         profile = cProfile.Profile()
         profile.enable()
         for files in inputs.values():
