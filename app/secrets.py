@@ -181,6 +181,7 @@ _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # Substrings every secret field name contains; only around them is the body examined, so a
 # megabyte stream without one costs one lower-casing and a few substring searches.
 _TRIGGERS = ("token", "secret", "pass", "credential", "authorization", "key")
+_TRIGGER_ANY_CASE = re.compile("|".join(_TRIGGERS), re.IGNORECASE)
 _JSON_FIELD = re.compile(r'"([A-Za-z0-9_.\-]{1,64})"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _FORM = re.compile(r"[\w.%+\-]+=[^&\s]*(?:&[\w.%+\-]+=[^&\s]*)*")
 _FORM_LIMIT = 64 * 1024
@@ -219,24 +220,29 @@ def field_secrets(text: str) -> list[FieldSecret]:
                 found.append(FieldSecret(start, start + len(value), _unquote(name), plain))
             pos += len(piece) + 1
         return found
-    low = text.lower()
     tried: set[int] = set()
+    for at in _trigger_positions(text):
+        quote = text.rfind('"', max(0, at - 64), at)
+        if quote < 0 or quote in tried:
+            continue
+        tried.add(quote)
+        m = _JSON_FIELD.match(text, quote)
+        if m is not None and m.end(1) > at and is_secret_field(m[1]) and not is_placeholder(m[2]):
+            found.append(FieldSecret(m.start(2), m.end(2), m[1], m[2]))
+    return sorted(found)
+
+
+def _trigger_positions(text: str) -> Iterator[int]:
+    """Where a trigger word starts in `text`, whatever its case."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters (İ) grow when lower-cased: positions would drift
+        yield from (m.start() for m in _TRIGGER_ANY_CASE.finditer(text))
+        return
     for word in _TRIGGERS:
         at = low.find(word)
         while at >= 0:
-            quote = text.rfind('"', max(0, at - 64), at)
-            if quote >= 0 and quote not in tried:
-                tried.add(quote)
-                m = _JSON_FIELD.match(text, quote)
-                if (
-                    m is not None
-                    and m.end(1) > at
-                    and is_secret_field(m[1])
-                    and not is_placeholder(m[2])
-                ):
-                    found.append(FieldSecret(m.start(2), m.end(2), m[1], m[2]))
+            yield at
             at = low.find(word, at + len(word))
-    return sorted(found)
 
 
 def mask_fields(text: str) -> str:
@@ -248,7 +254,7 @@ def mask_fields(text: str) -> str:
     out: list[str] = []
     pos = 0
     for f in found:
-        masked = mask_value(f.value)
+        masked = mask_value(text[f.start : f.end])  # as recorded: escaped, or percent-encoded
         kept = masked[:-1]
         if (len(kept) - len(kept.rstrip("\\"))) % 2:  # never end on half a JSON escape
             masked = kept[:-1] + "…"
