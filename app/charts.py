@@ -352,13 +352,26 @@ def _ms(value: float) -> str:
     return f"{value / 1000:g} s"
 
 
-def histogram_chart(chart_id: str, title: str, counts: Sequence[int]) -> Chart:
-    """Latency histogram over DURATION_EDGES; `counts[i]` is the number in bucket i."""
+def histogram_chart(
+    chart_id: str,
+    title: str,
+    counts: Sequence[int],
+    hrefs: Sequence[str | None] | None = None,
+) -> Chart:
+    """Latency histogram over DURATION_EDGES; `counts[i]` is the number in bucket i, and
+    `hrefs[i]` where its bar leads."""
     buckets = duration_buckets()
+    links = hrefs or [None] * len(buckets)
     items = [
-        Item(bucket_label(lo, hi), (float(n),)) for (lo, hi), n in zip(buckets, counts, strict=True)
+        Item(bucket_label(lo, hi), (float(n),), href)
+        for (lo, hi), n, href in zip(buckets, counts, links, strict=True)
     ]
     return bar_chart(chart_id, title, "count", (COUNT,), items)
+
+
+def duration_filter(low: float, high: float | None) -> str:
+    """A histogram bucket as the cassette browser's `duration` filter value."""
+    return f"{low:g}-{'' if high is None else f'{high:g}'}"
 
 
 # -- where estimates come from ------------------------------------------------------------

@@ -71,6 +71,14 @@ def where(f: Filters) -> tuple[str, list[Any]]:
         clauses.append("(c.n_errors > 0 OR c.failed > 0)")
     elif f.has_error is False:
         clauses.append("(c.n_errors = 0 AND c.failed = 0)")
+    span = f.duration_range()
+    if span is not None:
+        low, high = span
+        bound = "" if high is None else " AND duration_ms < ?"
+        clauses.append(
+            f"c.id IN (SELECT cassette_id FROM interactions WHERE duration_ms >= ?{bound})"
+        )
+        args += [low] if high is None else [low, high]
     if f.folder:
         clauses.append("(c.folder = ? OR c.folder LIKE ? ESCAPE '\\')")
         folder = f.folder.strip("/")

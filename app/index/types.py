@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -34,6 +35,9 @@ class Filters:
     format: str = ""
     has_error: bool | None = None
     folder: str = ""
+    # "LOW-HIGH" in ms ("1000-2000", or "60000-" for 60 s and more): cassettes with a call
+    # whose recorded duration falls in that range. Latency histogram bars link with it.
+    duration: str = ""
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> Filters:
@@ -62,6 +66,19 @@ class Filters:
     @property
     def empty(self) -> bool:
         return not self.to_query()
+
+    def duration_range(self) -> tuple[float, float | None] | None:
+        """`duration` as (low, high) ms, high None for no upper bound; None when absent or not
+        of the form LOW-HIGH (then the filter is ignored, as an unknown facet value would be)."""
+        low, sep, high = self.duration.partition("-")
+        try:
+            lo = float(low)
+            hi = float(high) if high else None
+        except ValueError:
+            return None
+        if not sep or not 0 <= lo < math.inf or (hi is not None and not lo < hi < math.inf):
+            return None
+        return lo, hi
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app import charts
 from app.index import CassetteSummary, Filters
 from app.web.deps import index, int_param, live, page_context
 from app.web.render import is_partial, respond, wants_json
@@ -33,6 +34,12 @@ class Listing:
 
     def to_json(self) -> dict[str, Any]:
         return {"cassettes": [r.to_json() for r in self.rows], "total": self.total}
+
+    @property
+    def duration_label(self) -> str | None:
+        """The duration filter in words ("1 s – 2 s"), None when there is none in force."""
+        span = self.filters.duration_range()
+        return None if span is None else charts.bucket_label(*span)
 
 
 def listing(request: Request) -> Listing:

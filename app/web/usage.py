@@ -117,6 +117,7 @@ class LatencyRow:
     high_ms: float | None
     label: str
     count: int
+    href: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"low_ms": self.low_ms, "high_ms": self.high_ms, "interactions": self.count}
@@ -304,7 +305,13 @@ def build_view(idx: Index, f: Filters) -> UsageView:
         for e, n in sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     latency_rows = [
-        LatencyRow(lo, hi, charts.bucket_label(lo, hi), n)
+        LatencyRow(
+            lo,
+            hi,
+            charts.bucket_label(lo, hi),
+            n,
+            _filter_url(f, duration=charts.duration_filter(lo, hi)) if n else None,
+        )
         for (lo, hi), n in zip(charts.duration_buckets(), buckets, strict=True)
     ]
     return UsageView(
@@ -313,7 +320,12 @@ def build_view(idx: Index, f: Filters) -> UsageView:
         groupings=groupings,
         cache=cache,
         cache_rows=cache_rows,
-        latency=charts.histogram_chart("u-latency", "Latency of recorded interactions", buckets),
+        latency=charts.histogram_chart(
+            "u-latency",
+            "Latency of recorded interactions",
+            buckets,
+            [r.href for r in latency_rows],
+        ),
         latency_rows=latency_rows,
         no_duration=no_duration,
         statuses=_count_chart("u-status", "Interactions by HTTP status", status_rows),

@@ -180,6 +180,24 @@ def test_status_errors_and_latency(client: TestClient) -> None:
     assert data["latency"]["not_recorded"] == 1
 
 
+def test_latency_bars_lead_to_the_cassettes_with_such_a_call(client: TestClient, page: str) -> None:
+    chart = svgs(page)["u-latency"]
+    hrefs = {child_text(a, "text"): a.attrib["href"] for a in chart.iter(f"{SVG}a")}
+    assert hrefs["10 s – 30 s"] == "/?duration=10000-30000"
+    assert "100 ms – 250 ms" not in hrefs  # an empty bucket leads nowhere
+    assert 'href="/?duration=10000-30000"' in page  # and so does the table beside the chart
+    slow = client.get(hrefs["10 s – 30 s"], headers={"accept": "application/json"}).json()
+    assert [c["path"] for c in slow["cassettes"]] == ["agents/plan.yaml"]  # the 14 s call
+    home = client.get(hrefs["10 s – 30 s"]).text
+    assert "with a call that took 10 s – 30 s" in home
+    assert 'name="duration" value="10000-30000"' in home  # kept when other filters change
+    everything = client.get("/api/cassettes").json()["total"]
+    fast = client.get("/api/cassettes", params={"duration": "0-100"}).json()["total"]
+    assert 0 < fast < everything
+    assert client.get("/api/cassettes", params={"duration": "60000-"}).json()["total"] == 0
+    assert client.get("/api/cassettes", params={"duration": "fast"}).json()["total"] == everything
+
+
 def test_csv_downloads(client: TestClient, index: Index) -> None:
     r = client.get("/usage.csv?table=model")
     assert r.status_code == 200
