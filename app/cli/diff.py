@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from app import gitfiles
 from app.cli.common import echo_json, error_line, limits_from, max_size_option
-from app.diff import diff_cassettes
-from app.diff_render import diff_markdown, diff_text
 from app.formats.base import ReadLimits
 from app.loader import load_bytes, load_cassette
 from app.model import Cassette, Note
+from app.review import git
+from app.review.diff import diff_cassettes
+from app.review.render import diff_markdown, diff_text
 
 FORMATS = click.Choice(["text", "markdown", "json"])
 
@@ -24,12 +24,12 @@ def load_spec(spec: str, limits: ReadLimits) -> Cassette:
     if path.exists() or path.is_symlink():
         return load_cassette(path, spec, limits)
     cwd = Path.cwd()
-    blob = gitfiles.split_blob_spec(spec, cwd)
+    blob = git.split_blob_spec(spec, cwd)
     if blob is None:
         return Cassette(path=spec, format="unknown", errors=(Note("no such file or git blob"),))
     try:
-        data = gitfiles.read_blob(*blob, cwd)
-    except gitfiles.GitError as exc:
+        data = git.read_blob(*blob, cwd)
+    except git.GitError as exc:
         return Cassette(path=spec, format="unknown", errors=(Note(str(exc)),))
     return load_bytes(data, spec, limits)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from app.cli.common import echo_json, limits_from, max_size_option, roots_or_default
-from app.lint import DEFAULT_MAX_BODY_BYTES, Finding, is_blocking, lint_roots
+from app.review.lint import DEFAULT_MAX_BODY_BYTES, Finding, is_blocking, lint_roots
 
 
 def finding_line(f: Finding) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from app import gitfiles
 from app.cli.common import (
     echo_json,
     error_line,
@@ -17,7 +16,9 @@ from app.cli.common import (
     roots_or_default,
 )
 from app.cli.lint import finding_line
-from app.diff_render import (
+from app.review import git
+from app.review.comment import CassetteReview, Review, review
+from app.review.render import (
     MARKDOWN,
     TEXT,
     Item,
@@ -27,7 +28,6 @@ from app.diff_render import (
     signed,
     usage_text,
 )
-from app.review import CassetteReview, Review, review
 
 # GitHub refuses comments over 65,536 characters; stop well before, and say what was left out.
 _MARKDOWN_BUDGET = 60_000
@@ -40,7 +40,7 @@ def split_args(args: tuple[str, ...], cwd: Path) -> tuple[str | None, str | None
     revs: list[str] = []
     rest = list(args)
     while rest and len(revs) < 2 and not Path(rest[0]).exists():
-        if not gitfiles.is_revision(rest[0], cwd):
+        if not git.is_revision(rest[0], cwd):
             break
         revs.append(rest.pop(0))
     return (revs[0] if revs else None), (revs[1] if len(revs) > 1 else None), rest
@@ -160,8 +160,8 @@ def review_command(
     """
     cwd = Path.cwd()
     try:
-        gitfiles.repo_root(cwd)
-    except gitfiles.GitError as exc:
+        git.repo_root(cwd)
+    except git.GitError as exc:
         raise click.UsageError(f"review needs a git repository: {exc}") from exc
     base, head, paths = split_args(args, cwd)
     unknown = [p for p in paths if not Path(p).exists()]
@@ -170,7 +170,7 @@ def review_command(
     paths = paths or [str(p) for p in roots_or_default([])]
     try:
         result = review(base, head, paths, cwd, base_url, limits_from(max_size_mb))
-    except gitfiles.GitError as exc:
+    except git.GitError as exc:
         raise click.UsageError(str(exc)) from exc
     if fmt == "json":
         echo_json(result.to_json())

@@ -17,11 +17,11 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import gitfiles
-from app.diff import CassetteDiff, diff_cassettes
 from app.index import Filters, Index
 from app.loader import load_bytes
 from app.model import Cassette, Note
+from app.review import git
+from app.review.diff import CassetteDiff, diff_cassettes
 from app.web.deps import index, page_context
 from app.web.diff_view import counts, side_by_side
 from app.web.history import HISTORY_LIMIT, Tracked, tracked
@@ -49,9 +49,9 @@ def _indexed(idx: Index, path: str) -> Cassette:
 
 
 def _revision(rev: str, place: Tracked) -> str:
-    if not gitfiles.is_safe_revision(rev):
+    if not git.is_safe_revision(rev):
         raise HTTPException(400, "a revision is a commit name: letters, digits and . _ / ~ ^ -")
-    sha = gitfiles.resolve_commit(rev, place.repo)
+    sha = git.resolve_commit(rev, place.repo)
     if sha is None:
         raise HTTPException(404, f"no such revision: {rev}")
     return sha
@@ -59,11 +59,11 @@ def _revision(rev: str, place: Tracked) -> str:
 
 def _at_revision(idx: Index, path: str, place: Tracked, sha: str, label: str) -> Cassette:
     """The cassette as committed in SHA, under the name it had then (history follows renames)."""
-    names = {c.sha: c.path for c in gitfiles.file_history(place.rel, place.repo, HISTORY_LIMIT)}
+    names = {c.sha: c.path for c in git.file_history(place.rel, place.repo, HISTORY_LIMIT)}
     name = names.get(sha, place.rel)
     try:
-        data = gitfiles.read_blob(sha, name, place.repo)
-    except gitfiles.GitError as exc:
+        data = git.read_blob(sha, name, place.repo)
+    except git.GitError as exc:
         return Cassette(path=label, format="unknown", errors=(Note(str(exc)),))
     return load_bytes(data, label, idx.limits)
 

@@ -1,10 +1,10 @@
 """Two conversations side by side, message by message, with what changed marked in place.
 
-app.diff answers per interaction, and every request repeats the history before it. A reader of
-two conversations wants each message once: this aligns the stitched conversations of both
-cassettes with the same alignment and part comparison app.diff uses, and gives each row a left
-and a right side made of word segments (deleted words only on the left, inserted only on the
-right), so the template draws both columns from plain lists.
+app.review.diff answers per interaction, and every request repeats the history before it. A
+reader of two conversations wants each message once: this aligns the stitched conversations of
+both cassettes with the same alignment and part comparison app.review.diff uses, and gives each
+row a left and a right side made of word segments (deleted words only on the left, inserted only
+on the right), so the template draws both columns from plain lists.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.diff_parts import (
+from app.model import Message, Part, ReasoningPart, RefusalPart, TextPart, ToolResultPart
+from app.review.parts import (
     ValueChange,
     align,
     edit_part,
@@ -21,8 +22,7 @@ from app.diff_parts import (
     part_signature,
     part_summary,
 )
-from app.diff_values import JsonChange, WordOp
-from app.model import Message, Part, ReasoningPart, RefusalPart, TextPart, ToolResultPart
+from app.review.values import JsonChange, WordOp
 from app.secrets import mask_keys
 
 RowKind = Literal["same", "edited", "added", "removed"]

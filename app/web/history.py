@@ -1,6 +1,6 @@
 """The History tab: the commits that touched a cassette, each diffable against the one before.
 
-Read with `git` itself (app.gitfiles), so the tab shows what the user's git shows. A cassette
+Read with `git` itself (app.review.git), so the tab shows what the user's git shows. A cassette
 whose root is not inside a git repository has no tab at all. The cassette is found through the
 index first, so a URL can only ever name a file the dashboard already serves.
 """
@@ -17,9 +17,9 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app import gitfiles
 from app.index import Index
 from app.index.scan import within
+from app.review import git
 from app.web.deps import index, page_context
 from app.web.render import respond
 from app.web.urls import cassette_url, query
@@ -41,8 +41,8 @@ class Tracked:
 def _repo_of(root: Path) -> Path | None:
     """Asked once per served root: a root does not move in or out of a repository while served."""
     try:
-        return gitfiles.repo_root(root)
-    except gitfiles.GitError:
+        return git.repo_root(root)
+    except git.GitError:
         return None
 
 
@@ -88,11 +88,11 @@ def history_link(idx: Index, path: str) -> str | None:
     return history_url(path) if tracked(idx, path) is not None else None
 
 
-def commits(place: Tracked, limit: int = HISTORY_LIMIT) -> list[gitfiles.Commit]:
-    return gitfiles.file_history(place.rel, place.repo, limit)
+def commits(place: Tracked, limit: int = HISTORY_LIMIT) -> list[git.Commit]:
+    return git.file_history(place.rel, place.repo, limit)
 
 
-def _rows(path: str, found: list[gitfiles.Commit]) -> list[dict[str, Any]]:
+def _rows(path: str, found: list[git.Commit]) -> list[dict[str, Any]]:
     """Each commit, with the diff against the commit before it (the next one down the list)."""
     rows = []
     for n, c in enumerate(found):
@@ -120,7 +120,7 @@ def history_page(request: Request, path: str) -> Response:
         raise HTTPException(404, detail)
     try:
         rows = _rows(path, commits(place))
-    except gitfiles.GitError as exc:
+    except git.GitError as exc:
         raise HTTPException(404, f"git: {exc}") from None
     ctx = page_context(
         request,

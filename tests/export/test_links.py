@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.export_links import Site, page_resolver, relative, rewrite, site_target
+from app.export.links import Site, page_resolver, relative, rewrite, site_target
 
 SITE = Site({"agents/weather.yaml": 2, "a b/#1.yaml": 1}, usage=True)
 

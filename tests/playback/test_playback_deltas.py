@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from app import playback
-from app import playback_ops as ops
 from app.loader import load_bytes
 from app.model import Chunk, Interaction, to_json
+from app.playback import ops
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_DIRS = (REPO / "tests" / "fixtures" / "apis", REPO / "cassettes")

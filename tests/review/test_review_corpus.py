@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from app.diff import diff_cassettes
-from app.diff_render import diff_markdown, diff_text
 from app.loader import load_cassette
+from app.review.diff import diff_cassettes
+from app.review.render import diff_markdown, diff_text
 
 
 @pytest.mark.corpus

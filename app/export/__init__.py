@@ -1,7 +1,7 @@
 """`tapedeck export`: the dashboard as static files that open from `file://`, for CI artifacts.
 
-The roots are indexed into a throwaway index, every page is rendered by app.export_pages and
-its links made relative by app.export_links. Each page carries a Content-Security-Policy that
+The roots are indexed into a throwaway index, every page is rendered by app.export.pages and
+its links made relative by app.export.links. Each page carries a Content-Security-Policy that
 allows only the export's own files, so a page can load nothing from the network even when a
 recording names remote images. `export_single` writes one cassette as a single HTML file, its
 CSS, scripts and player data inlined, to attach to an issue or a chat.
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from app import export_pages
-from app.export_links import (
+from app.export import pages as export_pages
+from app.export.links import (
     Site,
     cassette_file,
     interaction_file,

@@ -1,7 +1,7 @@
 """A pull request's cassettes, reviewed: what changed by meaning, what only churned, what leaks.
 
 A PR that re-records cassettes shows thousands of changed YAML lines. Review reads every changed
-cassette at both revisions with git, compares them with app.diff, and keeps only what a
+cassette at both revisions with git, compares them with app.review.diff, and keeps only what a
 reviewer needs: which recordings now say something different, which changed only in volatile
 fields, the token and cost deltas, and lint findings the PR introduces.
 """
@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
-from app import gitfiles, model
-from app.diff import CassetteDiff, FileError, diff_cassettes
+from app import model
 from app.formats.base import ReadLimits
-from app.gitfiles import ChangedFile
 from app.index.scan import display_path, is_candidate, make_roots, within
-from app.lint import Finding, lint_bytes
 from app.loader import FileReadError, load_bytes, read_file_bytes
 from app.model import Cassette, Note
+from app.review import git
+from app.review.diff import CassetteDiff, FileError, diff_cassettes
+from app.review.git import ChangedFile
+from app.review.lint import Finding, lint_bytes
 
 Verdict = Literal["meaning", "volatile"]
 
@@ -32,7 +33,7 @@ class CassetteReview:
 
     path: str
     old_path: str | None
-    change: gitfiles.ChangeKind
+    change: git.ChangeKind
     verdict: Verdict
     diff: CassetteDiff
     findings: tuple[Finding, ...] = ()
@@ -99,8 +100,8 @@ def read_side(rev: str | None, path: str, root: Path, limits: ReadLimits) -> Sid
     try:
         if rev is None:
             return Side(read_file_bytes(root / path, limits))
-        return Side(gitfiles.read_blob(rev, path, root))
-    except (FileReadError, gitfiles.GitError) as exc:
+        return Side(git.read_blob(rev, path, root))
+    except (FileReadError, git.GitError) as exc:
         return Side(None, str(exc))
 
 
@@ -157,12 +158,12 @@ def review(
 ) -> Review:
     """Review every cassette that changed between BASE and HEAD (None: the working tree).
 
-    Raises gitfiles.GitError when git cannot answer (not a repository, unknown revision).
+    Raises git.GitError when git cannot answer (not a repository, unknown revision).
     """
     limits = limits or ReadLimits()
-    root = gitfiles.repo_root(cwd)
-    base = base or gitfiles.default_base(cwd)
-    changes = gitfiles.changed_files(base, head, list(paths), cwd)
+    root = git.repo_root(cwd)
+    base = base or git.default_base(cwd)
+    changes = git.changed_files(base, head, list(paths), cwd)
     # Links name files as `tapedeck serve` would: relative to the folders named, else ./cassettes.
     roots = [cwd / p for p in paths if (cwd / p).is_dir()] or [
         p for p in [cwd / "cassettes"] if p.is_dir()

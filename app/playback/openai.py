@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from app import playback_ops as ops
 from app.apis import openai_responses
 from app.apis.chat_parts import StreamEvent, api_error, as_dict, as_int, dicts, text_of, tool_call
 from app.apis.openai_chat import call_position, chat_usage, content_parts
@@ -27,6 +26,7 @@ from app.apis.openai_legacy import stream_choices
 from app.apis.openai_responses_items import item_parts
 from app.apis.openai_responses_stream import Fold
 from app.model import Chunk, Interaction, Part, ReasoningPart, UnknownPart, to_json
+from app.playback import ops
 
 # Chat slot bands, in the decoder's part order.
 _DETAILS, _REASONING, _CONTENT, _REFUSAL, _CALLS = 100, 1000, 2000, 3000, 4000

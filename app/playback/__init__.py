@@ -29,11 +29,11 @@ from typing import Any, Literal
 
 import orjson
 
-from app import playback_ops as ops
 from app.model import Cassette, Chunk, Interaction, ToolCallPart, ToolResultPart, to_json
-from app.playback_anthropic import AnthropicView
-from app.playback_native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
-from app.playback_openai import ChatView, CompletionsView, ResponsesView
+from app.playback import ops
+from app.playback.anthropic import AnthropicView
+from app.playback.native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
+from app.playback.openai import ChatView, CompletionsView, ResponsesView
 
 TimeBasis = Literal["recorded", "estimated", "position"]
 

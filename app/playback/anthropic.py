@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from app import playback_ops as ops
 from app.apis import anthropic
 from app.apis.anthropic_blocks import block_parts
 from app.apis.chat_parts import tool_call
 from app.apis.citations import sources_part
 from app.model import Chunk, Interaction, ReasoningPart
+from app.playback import ops
 
 _CALLS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 _PER_BLOCK = 100

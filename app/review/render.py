@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.diff import CassetteDiff, InteractionDiff, NumberDelta
-from app.diff_parts import MessageChange, PartChange, ToolChange, ValueChange
-from app.diff_values import JsonChange, WordOp
+from app.review.diff import CassetteDiff, InteractionDiff, NumberDelta
+from app.review.parts import MessageChange, PartChange, ToolChange, ValueChange
+from app.review.values import JsonChange, WordOp
 
 _VALUE_LIMIT = 80
 _CONTEXT_WORDS = 6

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app import playback_ops as ops
 from app.apis.bedrock_invoke import METRICS_KEY, flat_text
 from app.apis.chat_parts import api_error, dicts, tool_call
 from app.apis.gemini import error_of, usage_of
 from app.apis.gemini_parts import continues_text, parts_of, plain_text
 from app.apis.native_parts import first, obj
 from app.model import Chunk, Interaction, ReasoningPart
-from app.playback_anthropic import AnthropicView
+from app.playback import ops
+from app.playback.anthropic import AnthropicView
 
 
 class GeminiView(ops.View):

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from app.diff_values import JsonChange, WordOp, json_diff, without_volatile, word_diff
 from app.model import (
     MediaPart,
     Message,
@@ -26,6 +25,7 @@ from app.model import (
     ToolResultPart,
     UnknownPart,
 )
+from app.review.values import JsonChange, WordOp, json_diff, without_volatile, word_diff
 from app.secrets import mask_keys, mask_keys_in_value
 
 ChangeKind = Literal["added", "removed", "edited"]

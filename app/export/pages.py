@@ -3,7 +3,7 @@
 Each page goes through the dashboard's own Jinja environment and the same view builders its
 routes use (app.web.cassettes, app.web.usage), so an exported page is the page a reader would
 have seen, minus what only a server can do. The links are still the dashboard's here;
-app.export_links makes them relative afterwards.
+app.export.links makes them relative afterwards.
 """
 
 from __future__ import annotations

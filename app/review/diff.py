@@ -14,7 +14,8 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from app import model
-from app.diff_parts import (
+from app.model import Cassette, Interaction, Usage
+from app.review.parts import (
     MessageChange,
     ToolChange,
     ValueChange,
@@ -28,8 +29,7 @@ from app.diff_parts import (
     message_summary,
     snippet,
 )
-from app.diff_values import JsonChange, WordOp, json_diff, text_similarity, without_volatile
-from app.model import Cassette, Interaction, Usage
+from app.review.values import JsonChange, WordOp, json_diff, text_similarity, without_volatile
 from app.secrets import mask_keys
 
 InteractionKind = Literal["same", "changed", "added", "removed"]
