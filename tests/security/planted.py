@@ -137,6 +137,11 @@ def is_body_field(position: str) -> bool:
     return position.split(":", 1)[0] in ("request-field", "token-form", "token-answer")
 
 
-def leaked(output: str, secrets_: list[str]) -> list[str]:
-    """Secrets whose unmasked part (all past the 4 characters a mask may keep) shows in output."""
-    return [s for s in secrets_ if s[4:] in output]
+def leaked(output: str, secrets_: list[str], control: str = "") -> list[str]:
+    """Secrets whose unmasked part (all past the 4 characters a mask may keep) shows in output.
+
+    `control` is the same output made with another secret in the same place: text found there
+    too (a generated secret whose tail is `oning_tokens` matches `reasoning_tokens`) is the
+    page's own words, not a leak.
+    """
+    return [s for s in secrets_ if s[4:] in output and s[4:] not in control]

@@ -88,15 +88,22 @@ def test_random_secret_in_any_position_never_shows(
     assume(not (is_body_field(position) and is_placeholder(secret)))
     client, root = served
     name = f"c{next(_names)}.yaml"
+    # One character longer, so the refresh sees a new size even within one mtime tick.
+    control = everything_shown(client, root, name, {position: "~" * (len(secret) + 1)})
+    shown = everything_shown(client, root, name, {position: secret})
+    assert leaked(shown, [secret], control) == [], position
+
+
+def everything_shown(client: TestClient, root: Path, name: str, planted: dict[str, str]) -> str:
+    """`show` (text and JSON) and every web output of a cassette with these planted values."""
     path = root / name
-    path.write_text(planted_cassette({position: secret}))
+    path.write_text(planted_cassette(planted))
     client.app.state.live.index.refresh()  # type: ignore[attr-defined]
     show_json = CliRunner().invoke(main, ["show", str(path), "--json"])
     show_text = CliRunner().invoke(main, ["show", str(path)])
     assert show_json.exit_code == 0, show_json.output
     assert "Jupiter." in show_text.stdout  # the cassette decoded: the check below means something
-    everything = "\n".join([show_json.output, show_text.output, web_outputs(client, name)])
-    assert leaked(everything, [secret]) == [], position
+    return "\n".join([show_json.output, show_text.output, web_outputs(client, name)])
 
 
 @pytest.fixture
