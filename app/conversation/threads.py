@@ -86,18 +86,28 @@ class _Detector:
         self.answered: set[int] = set()  # positions whose answer is already in the conversation
         self.conversation: list[Message] = []
         self.last: int | None = None  # the latest interaction placed in a thread
+        self.by_response_id: dict[str, int] = {}
+
+    def _stored(self, it: Interaction) -> _Seq | None:
+        """The history a request leaves on the server (`previous_response_id`), when recorded."""
+        if it.previous_response_id is None:
+            return None
+        pos = self.by_response_id.get(it.previous_response_id)
+        return self.seqs.get(pos) if pos is not None else None
 
     def run(self) -> Threaded:
         for pos, it in enumerate(self.items):
             if not is_conversation(it):
                 continue
-            seq = _sequence(it)
+            seq = _sequence(it, self._stored(it))
             if not seq.fps and seq.response is None:
                 continue
             self.seqs[pos] = seq
             self._place(pos, seq)
             self._index(pos, seq)
             self.last = pos
+            if it.response_id:
+                self.by_response_id[it.response_id] = pos
         return self._result()
 
     def _place(self, pos: int, seq: _Seq) -> None:
@@ -255,17 +265,30 @@ def is_conversation(it: Interaction) -> bool:
     return not path.endswith(_NOT_TURNS)
 
 
-def _sequence(it: Interaction) -> _Seq:
-    seed = hash(("thread", it.api))
+def _sequence(it: Interaction, stored: _Seq | None) -> _Seq:
+    """The request as fingerprints; `stored` is the earlier exchange it builds on server-side,
+    whose request and answer then come first, as if the client had sent them again."""
     messages: list[Message] = []
     fps: list[int] = []
-    prefix = [seed]
+    prefix = [hash(("thread", it.api))]
     system: list[bool] = []
+    if stored is not None:
+        messages, fps = list(stored.messages), list(stored.fps)
+        prefix, system = list(stored.prefix), list(stored.system)
+        if stored.response is not None and stored.response_fp is not None:
+            messages.append(stored.response)
+            fps.append(stored.response_fp)
+            prefix.append(hash((prefix[-1], stored.response_fp)))
+            system.append(False)
+    # Instructions are not kept with a stored response, so clients send them again each time.
+    resent = {f for f, sys in zip(fps, system, strict=True) if sys}
     for msg in it.messages:
         key = message_key(msg)
         if not key[1]:
             continue  # a message with no content decides nothing
         fp = hash(key)
+        if fp in resent and key[0] == "system":
+            continue
         messages.append(msg)
         fps.append(fp)
         prefix.append(hash((prefix[-1], fp)))
