@@ -10,9 +10,9 @@ starts a thread of its own. Two refinements keep real recordings readable:
   unless it diverges from the thread's latest turn and is at least as long (an agent that trims or
   rewrites old messages as it goes keeps its thread).
 
-Each message is fingerprinted once (role + content, see `message_key`) and every prefix of every
-request is indexed by a running hash, so finding the longest shared prefix is a dictionary probe per
-step of a binary search: the cost is linear in the number of messages, never pairwise.
+Each message is fingerprinted once (role + content, see `keys.Fingerprints`) and every prefix of
+every request is indexed by a running hash, so finding the longest shared prefix is a dictionary
+probe per step of a binary search: the cost is linear in the number of messages, never pairwise.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.conversation.keys import message_key
+from app.conversation.keys import Fingerprints
 from app.model import Interaction, Message, Thread, ThreadParent
 
 # APIs whose calls are never turns of a conversation, whatever their body holds.
@@ -87,6 +87,7 @@ class _Detector:
         self.conversation: list[Message] = []
         self.last: int | None = None  # the latest interaction placed in a thread
         self.by_response_id: dict[str, int] = {}
+        self.prints = Fingerprints()
 
     def _stored(self, it: Interaction) -> _Seq | None:
         """The history a request leaves on the server (`previous_response_id`), when recorded."""
@@ -99,7 +100,7 @@ class _Detector:
         for pos, it in enumerate(self.items):
             if not is_conversation(it):
                 continue
-            seq = _sequence(it, self._stored(it))
+            seq = _sequence(it, self._stored(it), self.prints)
             if not seq.fps and seq.response is None:
                 continue
             self.seqs[pos] = seq
@@ -265,7 +266,7 @@ def is_conversation(it: Interaction) -> bool:
     return not path.endswith(_NOT_TURNS)
 
 
-def _sequence(it: Interaction, stored: _Seq | None) -> _Seq:
+def _sequence(it: Interaction, stored: _Seq | None, prints: Fingerprints) -> _Seq:
     """The request as fingerprints; `stored` is the earlier exchange it builds on server-side,
     whose request and answer then come first, as if the client had sent them again."""
     messages: list[Message] = []
@@ -283,22 +284,20 @@ def _sequence(it: Interaction, stored: _Seq | None) -> _Seq:
     # Instructions are not kept with a stored response, so clients send them again each time.
     resent = {f for f, sys in zip(fps, system, strict=True) if sys}
     for msg in it.messages:
-        key = message_key(msg)
-        if not key[1]:
+        print_ = prints.of(msg)
+        if print_ is None:
             continue  # a message with no content decides nothing
-        fp = hash(key)
-        if fp in resent and key[0] == "system":
+        fp, is_system = print_
+        if is_system and fp in resent:
             continue
         messages.append(msg)
         fps.append(fp)
         prefix.append(hash((prefix[-1], fp)))
-        system.append(key[0] == "system")
-    response, response_fp = None, None
-    if it.response is not None:
-        key = message_key(it.response)
-        if key[1]:
-            response, response_fp = it.response, hash(key)
-    return _Seq(messages, fps, prefix, system, response, response_fp)
+        system.append(is_system)
+    answer = prints.of(it.response) if it.response is not None else None
+    if answer is None:
+        return _Seq(messages, fps, prefix, system, None, None)
+    return _Seq(messages, fps, prefix, system, it.response, answer[0])
 
 
 def _short(text: str) -> str:
