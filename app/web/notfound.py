@@ -159,4 +159,6 @@ def error_page(request: Request, exc: HTTPException) -> Response:
         search_q=asked.path.rsplit("/", 1)[-1].rsplit(".", 1)[0],
         retry=isinstance(exc, StillIndexing),
     )
-    return render(request, "error.html", ctx, status=exc.status_code)
+    response = render(request, "error.html", ctx, status=exc.status_code)
+    response.headers.update(exc.headers or {})
+    return response
