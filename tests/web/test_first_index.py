@@ -17,6 +17,7 @@ from tests.web.dom import parse
 from tests.web.samples import write_tree
 
 BROWSER = {"accept": "text/html"}
+POLL = {"hx-request": "true", "hx-trigger": "indexing-poll"}
 
 
 @pytest.fixture
