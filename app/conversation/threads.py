@@ -88,6 +88,8 @@ class _Detector:
         self.last: int | None = None  # the latest interaction placed in a thread
         self.by_response_id: dict[str, int] = {}
         self.prints = Fingerprints()
+        # Request + answer without system messages -> position, for a changed system prompt.
+        self.answered_plain: dict[int, int] = {}
 
     def _stored(self, it: Interaction) -> _Seq | None:
         """The history a request leaves on the server (`previous_response_id`), when recorded."""
@@ -123,7 +125,7 @@ class _Detector:
             return
         k = self._shared(seq)
         if k == 0 or not any(not s for s in seq.system[:k]):
-            self._start(pos, seq, 0, None)
+            self._new_system_or_start(pos, seq)
             return
         end = self.ends.get(seq.prefix[k])
         if end is not None:
@@ -140,6 +142,22 @@ class _Detector:
             self._continue(pos, seq, state, k, edited=True)
         else:
             self._start(pos, seq, k, ThreadParent(state.id, self._fork_point(state, seq, k)))
+
+    def _new_system_or_start(self, pos: int, seq: _Seq) -> None:
+        """A request that shares nothing but may still continue a thread under a changed system
+        prompt (a date, a file listing): it must then send back an earlier answer too, which a
+        side call given the same user text never does."""
+        plain = _plain_prefixes(seq)
+        for h in reversed(plain[1:]):
+            end = self.answered_plain.get(h)
+            if end is None:
+                continue
+            state = self.threads[self.thread_of[end]]
+            if self._root(end) == state.last_turn:
+                self._continue(pos, seq, state, 0, edited=True)
+                return
+            break
+        self._start(pos, seq, 0, None)
 
     def _shared(self, seq: _Seq) -> int:
         """Length of the longest prefix some earlier request or answer shares (binary search:
@@ -223,6 +241,8 @@ class _Detector:
             full = hash((seq.prefix[n], seq.response_fp))
             self.prefix_owner[full] = pos
             self.ends[full] = pos
+            plain = _plain_prefixes(seq)[-1]
+            self.answered_plain[hash((plain, seq.response_fp))] = pos
 
     def _result(self) -> Threaded:
         out = list(self.items)
@@ -298,6 +318,15 @@ def _sequence(it: Interaction, stored: _Seq | None, prints: Fingerprints) -> _Se
     if answer is None:
         return _Seq(messages, fps, prefix, system, None, None)
     return _Seq(messages, fps, prefix, system, it.response, answer[0])
+
+
+def _plain_prefixes(seq: _Seq) -> list[int]:
+    """Running hashes of the request's messages other than system ones."""
+    out = [seq.prefix[0]]
+    for fp, is_system in zip(seq.fps, seq.system, strict=True):
+        if not is_system:
+            out.append(hash((out[-1], fp)))
+    return out
 
 
 def _short(text: str) -> str:

@@ -180,3 +180,22 @@ def test_responses_previous_response_id_continues_on_the_server() -> None:
         "Blue",
     ]
     assert c.interactions[1].previous_response_id == "resp_1"
+
+
+@by_shape
+def test_changed_system_prompt_keeps_the_thread(shape: ShapeT) -> None:
+    """An agent whose system prompt carries the time or a file list still has one thread; a
+    side call given the same user text (but never an earlier answer) does not join it."""
+    ask = [("user", "List the files")]
+    c = load(
+        Script()
+        .call(shape, Call(AGENT + " It is 10:00.", ask, "a.py"))
+        .call(shape, Call(TITLER, ask, "Files"))
+        .call(shape, Call(AGENT + " It is 10:01.", [*ask, ("assistant", "a.py"), ("user", "Next")]))
+    )
+    assert groups(c) == [[0, 2], [1]]
+    assert [m.text for m in c.conversation if m.thread == 0][-3:] == [
+        AGENT + " It is 10:01.",
+        "Next",
+        "ok",
+    ]
