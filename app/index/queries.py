@@ -275,9 +275,10 @@ def search(
             return [], total
         marks = ",".join("?" * len(page))
         found = {
-            r[0]: (*r[1:5], make_snippet(r[5], q), r[6])
+            r[0]: (*r[1:5], make_snippet(r[5], q), *r[6:])
             for r in conn.execute(
-                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version"
+                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version,"
+                " d.thread"
                 " FROM fts"
                 " JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
                 f" WHERE fts.rowid IN ({marks})",
@@ -292,7 +293,7 @@ def search(
     total = _count(conn, base, [match, *args])
     order = " ORDER BY rank" if total <= RANK_LIMIT else ""
     rows = conn.execute(
-        f"SELECT c.path, d.interaction, d.message, d.role, {snippet}, c.version "
+        f"SELECT c.path, d.interaction, d.message, d.role, {snippet}, c.version, d.thread "
         f"{base}{order} LIMIT ? OFFSET ?",
         [match, *args, limit, offset],
     ).fetchall()

@@ -38,7 +38,7 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "hits": [h.to_json() for h in self.hits],
+            "hits": [{**h.to_json(), "url": hit_url(h, self.q)} for h in self.hits],
             "total": self.shown_total,
             "total_capped": self.capped,
         }
@@ -54,13 +54,14 @@ def results(request: Request) -> Results:
     return Results(q, hits, total, offset, limit)
 
 
-def hit_url(hit: SearchHit) -> str:
+def hit_url(hit: SearchHit, q: str = "") -> str:
+    """The message inside its thread's section, with `?q=` so the page highlights the match."""
     version = hit.version or None
     if hit.message is not None:
-        return message_url(hit.path, hit.message, version)
+        return message_url(hit.path, hit.message, version, q)
     if hit.interaction is not None:
         return interaction_url(hit.path, hit.interaction, version)
-    return message_url(hit.path, 0, version)
+    return message_url(hit.path, 0, version, q)
 
 
 @router.get("/search")
@@ -77,7 +78,7 @@ def search_page(request: Request) -> Response:
         f"Search: {res.q}" if res.q else "Search",
         "search",
         results=res,
-        links=[hit_url(h) for h in res.hits],
+        links=[hit_url(h, res.q) for h in res.hits],
         prev_url=prev_url,
         next_url=next_url,
     )

@@ -21,8 +21,10 @@ def cassette_url(path: str, version: str | None = None, anchor: str = "") -> str
     return url + ("#" + anchor if anchor else "")
 
 
-def message_url(path: str, message: int, version: str | None = None) -> str:
-    return cassette_url(path, version, f"m-{message}")
+def message_url(path: str, message: int, version: str | None = None, q: str = "") -> str:
+    """A message on its cassette page; with `q`, the page marks the search terms in it."""
+    url = "/cassettes/" + _q(path) + query({"v": version, "q": q})
+    return url + f"#m-{message}"
 
 
 def interaction_url(

@@ -61,3 +61,17 @@ def test_interaction_twin_and_page_say_what_changed(
     assert "1 message appended (user)" in html
     assert 'Fix the bug <span class="muted small">(thread 1)' in html
     assert "1 message appended" not in client.get("/cassettes/run.yaml/interactions/1").text
+
+
+def test_search_hits_carry_their_thread_and_query(make_client: MakeClient, tmp_path: Path) -> None:
+    client = make_client(agent_root(tmp_path))
+    hits = client.get("/api/search", params={"q": "file"}).json()["hits"]
+    assert hits
+    for hit in hits:
+        assert hit["thread"] == 1
+        assert hit["url"].startswith("/cassettes/run.yaml?v=")
+        assert "&q=file#m-" in hit["url"]
+    bug = client.get("/api/search", params={"q": "bug"}).json()["hits"]
+    by_text = {(h["snippet"], h["thread"]) for h in bug}
+    assert ("Bug fix", 0) in by_text  # the title generator's answer, in its own thread
+    assert ("Fix the bug", 1) in by_text
