@@ -15,6 +15,8 @@ import pytest
 
 from tests.corpus import CORPUS, SKIP_REASON
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
