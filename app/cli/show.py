@@ -9,8 +9,8 @@ import click
 
 from app.cli.common import echo_json, error_line, limits_from, max_size_option
 from app.cli.transcript import cassette_lines, interaction_lines
-from app.export.markdown import cassette_markdown, interaction_markdown
 from app.loader import load_cassette
+from app.markdown import cassette_markdown, interaction_markdown
 from app.model import to_json
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from app.cli import main
-from app.export.markdown import cassette_markdown, code, fenced, interaction_markdown
+from app.markdown import cassette_markdown, code, fenced, interaction_markdown
 from app.model import (
     ApiError,
     Cassette,
