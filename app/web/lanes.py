@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.model import Cassette, Interaction, Message
+from app.model import Cassette, Interaction, Thread
 from app.web.transcript import MessageView, results_in_requests, transcript
 
 # Markdown emphasis, headings and code marks, left out of one-line labels.
@@ -95,14 +95,6 @@ class Reading:
     outside: list[int]  # interactions that belong to no thread (embeddings, non-LLM calls)
 
 
-@dataclass(frozen=True)
-class _Spec:
-    id: int
-    label: str
-    interactions: tuple[int, ...]
-    parent: tuple[int, int] | None
-
-
 def plain_words(text: str) -> str:
     """The start of a message as one line of plain words, for the outline."""
     words = " ".join(_MARKUP.sub(" ", text).split())
@@ -119,42 +111,54 @@ def failure(inter: Interaction) -> Failure | None:
 
 def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
     views = transcript(cas.conversation, "m", results_in_requests(cas.interactions), terms)
-    by_turn: dict[tuple[int, int], list[MessageView]] = {}
-    specs = _specs(cas)
-    first = specs[0].interactions[0] if specs and specs[0].interactions else 0
+    threads = [t for t in cas.threads if t.interactions]
+    by_turn: dict[tuple[int | None, int], list[MessageView]] = {}
+    first = threads[0].interactions[0] if threads else 0
     for v in views:
         at = v.message.interaction
-        key = (_thread_of(v.message), first if at is None else at)
-        by_turn.setdefault(key, []).append(v)
-    lanes = [_lane(cas, spec, by_turn) for spec in specs]
+        by_turn.setdefault((v.message.thread, first if at is None else at), []).append(v)
+    main = _main(cas, threads)
+    lanes = [_lane(cas, t, _kind(t, main), by_turn) for t in threads]
     lanes.sort(key=lambda lane: not lane.main)
-    in_thread = {i for spec in specs for i in spec.interactions}
+    in_thread = {i for t in threads for i in t.interactions}
     outside = [it.index for it in cas.interactions if it.index not in in_thread]
     shown = sum(len(t.shown) for lane in lanes for t in lane.turns)
     return Reading(lanes, shown, outside)
 
 
-def _lane(cas: Cassette, spec: _Spec, by_turn: dict[tuple[int, int], list[MessageView]]) -> Lane:
+def _main(cas: Cassette, threads: Sequence[Thread]) -> int | None:
+    """The thread with the most turns (retries do not count); the first one on a tie."""
+
+    def turns(t: Thread) -> int:
+        return sum(
+            1
+            for i in t.interactions
+            if 0 <= i < len(cas.interactions) and cas.interactions[i].retry_of is None
+        )
+
+    best = max(threads, key=lambda t: (turns(t), -t.id), default=None)
+    return best.id if best is not None else None
+
+
+def _kind(thread: Thread, main: int | None) -> str:
+    if thread.id == main:
+        return "main"
+    if thread.parent is not None:
+        return "fork"
+    return "side call" if len(thread.interactions) == 1 else "sub-agent"
+
+
+def _lane(
+    cas: Cassette,
+    thread: Thread,
+    kind: str,
+    by_turn: dict[tuple[int | None, int], list[MessageView]],
+) -> Lane:
     turns = [
-        Turn(cas.interactions[i], by_turn.get((spec.id, i), []), failure(cas.interactions[i]))
-        for i in spec.interactions
+        Turn(cas.interactions[i], by_turn.get((thread.id, i), []), failure(cas.interactions[i]))
+        for i in thread.interactions
         if 0 <= i < len(cas.interactions)
     ]
     hit = any(v.hit for t in turns for v in t.messages)
-    return Lane(spec.id, spec.label, "main", spec.interactions, turns, spec.parent, hit)
-
-
-def _specs(cas: Cassette) -> list[_Spec]:
-    """One thread of every call that carries a conversation or failed."""
-    members = tuple(
-        it.index
-        for it in cas.interactions
-        if it.messages or it.response is not None or failure(it) is not None
-    )
-    if not members:
-        return []
-    return [_Spec(0, "Conversation", members, None)]
-
-
-def _thread_of(_msg: Message) -> int:
-    return 0
+    parent = (thread.parent.thread, thread.parent.interaction) if thread.parent else None
+    return Lane(thread.id, thread.label, kind, thread.interactions, turns, parent, hit)
