@@ -74,7 +74,7 @@
   // -- turns (n/p): one call's part of a thread; folded lanes are skipped, not opened -----------
   function visibleTurns() {
     return Array.prototype.filter.call(document.querySelectorAll("[data-turn]"), function (el) {
-      return el.offsetParent !== null;
+      return el.offsetParent !== null && !el.closest("details:not([open])");
     });
   }
   function stepTurn(step) {
