@@ -16,7 +16,7 @@ from app.model import Cassette, Interaction, Thread
 from app.web.transcript import MessageView, results_in_requests, transcript
 
 # Markdown emphasis, headings and code marks, left out of one-line labels.
-_MARKUP = re.compile(r"[*_`#>]+")
+_MARKUP = re.compile(r"[*`#>]+|(?<!\w)_+|_+(?!\w)")
 LABEL_CHARS = 60
 
 
@@ -161,4 +161,4 @@ def _lane(
     ]
     hit = any(v.hit for t in turns for v in t.messages)
     parent = (thread.parent.thread, thread.parent.interaction) if thread.parent else None
-    return Lane(thread.id, thread.label, kind, thread.interactions, turns, parent, hit)
+    return Lane(thread.id, plain_words(thread.label), kind, thread.interactions, turns, parent, hit)
