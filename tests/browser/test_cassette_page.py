@@ -126,3 +126,17 @@ def test_a_long_message_folds_and_shows_all(page: Page, reading_url: str) -> Non
     opened = body.bounding_box()
     assert opened is not None
     assert opened["height"] > folded["height"] * 1.5
+
+
+def test_lanes_outline_and_folds_work_without_javascript(
+    browser: Browser, reading_url: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(reading_url + "/cassettes/threads/titled.yaml")
+    page.locator('nav.outline a[href="#turn-0"]').click()
+    expect(page.locator("details#t-0")).to_have_attribute("open", "")
+    page.goto(reading_url + "/cassettes/long/report.yaml")
+    page.get_by_text("Show all 86 lines").click()
+    expect(page.get_by_text("The last line: needle.")).to_be_visible()
+    context.close()
