@@ -8,8 +8,10 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.conversation.context import context_change
 from app.model import Interaction, to_json
 from app.web import urls
+from app.web.api import interaction_json
 from app.web.curl import curl_command
 from app.web.deps import index, int_param, page_context
 from app.web.highlight import query_terms
@@ -100,6 +102,7 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "request_messages": transcript(inter.messages, "q"),
         "response_messages": response,
         "curl": curl_command(inter),
+        "context_change": context_change(cas, n),
         "prev_index": n - 1 if n > 0 else None,
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),
@@ -117,4 +120,4 @@ def _interaction_page(request: Request, found: Found, inter: Interaction) -> Res
         **interaction_view(found, inter, start),
         **_link_state(request, found),
     )
-    return respond(request, "interaction.html", ctx, lambda: to_json(inter))
+    return respond(request, "interaction.html", ctx, lambda: interaction_json(cas, inter))

@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, Response
 
 import app
 from app import charts, playback
+from app.conversation.context import describe
 from app.web import formatting, markup, urls
 from app.web.highlight import mark
 from app.web.transcript import safe_image_url
@@ -62,6 +63,7 @@ def environment(templates: Path) -> Environment:
         cassette_charts=partial(charts.cassette_charts, link=urls.interaction_url),
         player_data=playback.player_data,
         agent_timeline=playback.agent_timeline,
+        describe_change=describe,
     )
     return env
 
