@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.conversation.context import ContextChange, context_changes
 from app.model import Cassette, Interaction, Thread
 from app.web.transcript import MessageView, results_in_requests, transcript
 
@@ -34,6 +35,8 @@ class Turn:
     interaction: Interaction
     messages: list[MessageView]
     failure: Failure | None = None
+    # What this request changed from the previous one of its thread (None for the first).
+    change: ContextChange | None = None
 
     @property
     def anchor(self) -> str:
@@ -118,7 +121,8 @@ def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
         at = v.message.interaction
         by_turn.setdefault((v.message.thread, first if at is None else at), []).append(v)
     main = _main(cas, threads)
-    lanes = [_lane(cas, t, _kind(t, main), by_turn) for t in threads]
+    changes = context_changes(cas)
+    lanes = [_lane(cas, t, _kind(t, main), by_turn, changes) for t in threads]
     lanes.sort(key=lambda lane: not lane.main)
     in_thread = {i for t in threads for i in t.interactions}
     outside = [it.index for it in cas.interactions if it.index not in in_thread]
@@ -153,9 +157,15 @@ def _lane(
     thread: Thread,
     kind: str,
     by_turn: dict[tuple[int | None, int], list[MessageView]],
+    changes: dict[int, ContextChange],
 ) -> Lane:
     turns = [
-        Turn(cas.interactions[i], by_turn.get((thread.id, i), []), failure(cas.interactions[i]))
+        Turn(
+            cas.interactions[i],
+            by_turn.get((thread.id, i), []),
+            failure(cas.interactions[i]),
+            changes.get(i),
+        )
         for i in thread.interactions
         if 0 <= i < len(cas.interactions)
     ]

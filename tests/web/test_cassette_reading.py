@@ -171,3 +171,18 @@ def test_the_json_twin_is_the_cassette_with_its_threads(client: TestClient) -> N
     assert [t["interactions"] for t in data["threads"]] == [[0], [1, 2]]
     assert [m["thread"] for m in data["conversation"]][:3] == [0, 0, 0]
     assert data == client.get("/api/cassettes/threads/titled.yaml").json()
+
+
+def test_what_changed_since_the_previous_request_is_folded_between_turns(
+    client: TestClient,
+) -> None:
+    doc = page(client, "/cassettes/agents/weather.yaml")
+    assert not doc.by_id("turn-0").find_all(cls="context-change")  # the thread's first call
+    change = doc.by_id("turn-1").find("details", cls="context-change")
+    assert "open" not in change.attrs  # only appended: one folded line
+    summary = " ".join(change.find("summary").text().split())
+    assert summary.startswith("context Since #0:")
+    previous = change.find("a").attrs["href"]
+    assert previous.startswith("/cassettes/agents/weather.yaml/interactions/0")
+    retry = page(client, "/cassettes/threads/retry.yaml").by_id("turn-1")
+    assert "retry" in retry.find("details", cls="context-change").text()
