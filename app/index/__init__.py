@@ -27,6 +27,7 @@ from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
 from app.index.types import (
     CassetteSummary,
+    FailedCall,
     FileError,
     Filters,
     IndexStatus,
@@ -35,6 +36,7 @@ from app.index.types import (
     SearchHit,
     UsageGroup,
     UsageTotals,
+    Warned,
 )
 from app.loader import load_cassette
 from app.model import Cassette, Note
@@ -285,6 +287,12 @@ class Index:
             schema.insert(conn, ex)
         return True
 
+    def failed_calls(self, limit: int = 500) -> tuple[list[FailedCall], int]:
+        return queries.failed_calls(self._conn(), limit)
+
+    def warned(self, limit: int = 500) -> tuple[list[Warned], int]:
+        return queries.warned(self._conn(), limit)
+
     def errors(self) -> list[FileError]:
         out = []
         for path, errors, line in self._conn().execute(
@@ -391,6 +399,7 @@ def sum_totals(items: list[UsageTotals]) -> UsageTotals:
 __all__ = [
     "COUNT_LIMIT",
     "CassetteSummary",
+    "FailedCall",
     "FileError",
     "Filters",
     "Index",
@@ -401,6 +410,7 @@ __all__ = [
     "SearchHit",
     "UsageGroup",
     "UsageTotals",
+    "Warned",
     "default_index_path",
     "sum_totals",
 ]

@@ -14,10 +14,12 @@ from app.index.types import (
     MATCH_END,
     MATCH_START,
     CassetteSummary,
+    FailedCall,
     Filters,
     SearchHit,
     UsageGroup,
     UsageTotals,
+    Warned,
 )
 
 TAG_KINDS = ("provider", "model", "api", "tool", "status", "format")
@@ -27,7 +29,8 @@ SORTS = {
     "interactions": "c.n_interactions",
     "tokens": "COALESCE(c.total_tokens, 0)",
     "cost": "COALESCE(c.cost_reported, 0) + COALESCE(c.cost_estimated, 0)",
-    "errors": "c.n_errors + c.failed",
+    "failed": "c.failed",
+    "warnings": "json_array_length(c.warnings) + c.n_errors",
     "mtime": "c.mtime_ns",
 }
 GROUPS = {
@@ -67,10 +70,12 @@ def where(f: Filters) -> tuple[str, list[Any]]:
         if value:
             clauses.append("c.id IN (SELECT cassette_id FROM tags WHERE kind=? AND value=?)")
             args += [kind, value]
+    # `has_error` means failed calls (an HTTP error status or an error event), as the Problems
+    # page's first section and the home page's Failed column do.
     if f.has_error is True:
-        clauses.append("(c.n_errors > 0 OR c.failed > 0)")
+        clauses.append("c.failed > 0")
     elif f.has_error is False:
-        clauses.append("(c.n_errors = 0 AND c.failed = 0)")
+        clauses.append("c.failed = 0")
     span = f.duration_range()
     if span is not None:
         low, high = span
@@ -405,3 +410,28 @@ def cassette_usage_top(
     ).fetchone()
     others = UsageTotals(*rest[1:])
     return [UsageGroup(r[0], UsageTotals(*r[1:])) for r in top], rest[0], others
+
+
+def failed_calls(conn: sqlite3.Connection, limit: int) -> tuple[list[FailedCall], int]:
+    """Failed interactions in path order (the first `limit`), and how many there are."""
+    base = (
+        "FROM interactions i JOIN cassettes c ON c.id = i.cassette_id"
+        " WHERE i.error_type IS NOT NULL"
+    )
+    total = conn.execute(f"SELECT COUNT(*) {base}").fetchone()[0]
+    rows = conn.execute(
+        "SELECT c.path, c.version, i.idx, i.status, i.error_type, COALESCE(i.error_message, ''),"
+        f" i.model {base} ORDER BY c.path, i.idx LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [FailedCall(*r) for r in rows], int(total)
+
+
+def warned(conn: sqlite3.Connection, limit: int) -> tuple[list[Warned], int]:
+    """Read cassettes with warnings in path order (the first `limit`), and how many there are."""
+    base = "FROM cassettes WHERE n_errors = 0 AND warnings != '[]'"
+    total = conn.execute(f"SELECT COUNT(*) {base}").fetchone()[0]
+    rows = conn.execute(
+        f"SELECT path, version, warnings {base} ORDER BY path LIMIT ?", [limit]
+    ).fetchall()
+    return [Warned(p, v, json.loads(w)) for p, v, w in rows], int(total)

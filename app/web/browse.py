@@ -17,7 +17,7 @@ from app.web.urls import query
 
 router = APIRouter()
 
-SORTS = ("path", "format", "interactions", "tokens", "cost", "errors", "mtime")
+SORTS = ("path", "format", "interactions", "tokens", "cost", "failed", "warnings", "mtime")
 FACETS = ("provider", "model", "api", "tool", "status", "format")
 PAGE_SIZE = 50
 

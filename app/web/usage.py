@@ -8,8 +8,6 @@ so they cannot disagree.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +21,7 @@ from app.charts import Chart, Item, PriceSource
 from app.index import Filters, Index, UsageGroup, UsageTotals, sum_totals
 from app.index.schema import folder_of
 from app.web.browse import FACETS
+from app.web.csvfile import csv_response
 from app.web.deps import index, live, page_context
 from app.web.render import respond
 from app.web.urls import cassette_url, query
@@ -370,16 +369,6 @@ def usage_page(request: Request) -> Response:
     return respond(request, "usage.html", ctx, view.to_json)
 
 
-def _cells(values: Iterable[Any]) -> list[Any]:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    out = []
-    for v in values:
-        if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            v = "'" + v
-        out.append("" if v is None else v)
-    return out
-
-
 def _csv_rows(request: Request, table: str, f: Filters) -> tuple[Sequence[str], list[Any]]:
     idx = index(request)
     path = request.query_params.get("path", "")
@@ -416,13 +405,4 @@ def usage_csv(request: Request) -> Response:
         raise HTTPException(400, f"table must be one of {', '.join(known)}")
     f = Filters.from_query(params)
     header, rows = _csv_rows(request, table, f)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(_cells(r) for r in rows)
-    name = f"tapedeck-usage-{table}.csv"
-    return Response(
-        buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(f"tapedeck-usage-{table}.csv", header, rows)
