@@ -202,7 +202,7 @@ def test_index_file_inside_a_root_is_refused(tmp_path: Path, tree: Path) -> None
 
 
 def test_snippet_marks_whole_words_and_the_last_word_as_a_prefix() -> None:
-    from app.index.queries import make_snippet
+    from app.index.search import make_snippet
     from app.index.types import SearchHit
 
     marked = make_snippet("Rainy weather in Florence, sunny in Rome.", "florence ro")
