@@ -12,7 +12,7 @@ from starlette.responses import Response
 from app import charts
 from app.index import CassetteSummary, Filters
 from app.web.csvfile import csv_response
-from app.web.deps import index, int_param, live, page_context
+from app.web.deps import canonical, index, int_param, live, page_context
 from app.web.render import is_partial, respond, wants_json
 from app.web.urls import query
 
@@ -134,6 +134,9 @@ def home(request: Request) -> Response:
     if request.headers.get("hx-trigger") == "indexing-poll" and not live(request).status.building:
         # The first index is done: reload the whole page, so the filters get their facets too.
         return Response(status_code=204, headers={"hx-refresh": "true"})
+    redirect = canonical(request)
+    if redirect is not None:
+        return redirect
     lst = listing(request)
     ctx = page_context(
         request, "Cassettes", "cassettes", listing=lst, groups=_groups(lst), **_links(lst)

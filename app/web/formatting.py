@@ -20,7 +20,12 @@ def tokens(value: int | None) -> str:
 
 
 def number(value: int | float | None) -> str:
-    return DASH if value is None else f"{value:,}"
+    """Counts print as integers even when arithmetic made them floats (a token delta of 12.0)."""
+    if value is None:
+        return DASH
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
 
 
 def usd(value: float | None) -> str:

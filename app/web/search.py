@@ -16,7 +16,7 @@ from starlette.responses import Response
 from app.index import COUNT_LIMIT, Filters, SearchGroup, SearchHit
 from app.index.search import SEARCH_FACETS
 from app.web.csvfile import csv_response
-from app.web.deps import index, int_param, live, page_context
+from app.web.deps import canonical, index, int_param, live, page_context
 from app.web.render import respond, wants_json
 from app.web.urls import interaction_url, message_url, query
 
@@ -112,6 +112,9 @@ def _facet_links(request: Request, res: Results) -> list[dict[str, Any]]:
 
 @router.get("/search")
 def search_page(request: Request) -> Response:
+    redirect = canonical(request)
+    if redirect is not None:
+        return redirect
     res = results(request)
     page = {**res.params, "limit": "" if res.limit == PAGE_SIZE else res.limit}
     prev_url = next_url = None

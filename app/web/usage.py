@@ -22,7 +22,7 @@ from app.index import Filters, Index, UsageGroup, UsageTotals, sum_totals
 from app.index.schema import folder_of
 from app.web.browse import FACETS
 from app.web.csvfile import csv_response
-from app.web.deps import index, live, page_context
+from app.web.deps import canonical, index, live, page_context
 from app.web.render import respond
 from app.web.urls import cassette_url, query
 
@@ -352,6 +352,9 @@ def cached_view(request: Request, f: Filters) -> UsageView:
 
 @router.get("/usage")
 def usage_page(request: Request) -> Response:
+    redirect = canonical(request)
+    if redirect is not None:
+        return redirect
     f = Filters.from_query(request.query_params)
     view = cached_view(request, f)
     idx = index(request)
