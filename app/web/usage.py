@@ -96,7 +96,7 @@ class Grouping:
     rows: list[GroupRow]
     groups: int  # before folding into "others"
     tokens: Chart
-    cost: Chart
+    cost: Chart | None  # None when no group has a known price: the page says so instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +237,8 @@ def grouping(name: str, title: str, rows: list[GroupRow], groups: int) -> Groupi
         charts.COST_SERIES,
         [_cost_item(r) for r in rows],
     )
-    return Grouping(name, title, rows, groups, tokens, cost)
+    priced = any(not r.empty for r in cost.rows)
+    return Grouping(name, title, rows, groups, tokens, cost if priced else None)
 
 
 def _groupings(
