@@ -145,7 +145,7 @@ class Index:
             f for f in found if f.path not in known or known[f.path][1:] != (f.size, f.mtime_ns)
         ]
         generation = self._status.generation
-        self._status = IndexStatus(True, 0, len(changed), generation)
+        self._status = IndexStatus(True, 0, len(changed), generation, self._status.first)
         try:
             with conn:
                 for path in stale:
@@ -154,7 +154,7 @@ class Index:
         finally:
             if changed or stale:
                 generation += 1
-            self._status = IndexStatus(False, len(changed), len(changed), generation)
+            self._status = IndexStatus(False, len(changed), len(changed), generation, first=False)
         n_cassettes, n_interactions = self.counts()
         return RefreshResult(n_cassettes, n_interactions, self.errors(), len(changed), len(stale))
 
@@ -175,7 +175,9 @@ class Index:
             nonlocal done
             batch.append(ex)
             done += 1
-            self._status = IndexStatus(True, done, total, self._status.generation)
+            self._status = IndexStatus(
+                True, done, total, self._status.generation, self._status.first
+            )
             if progress is not None:
                 progress(done, total)
             if len(batch) >= 256:
