@@ -243,6 +243,7 @@ def diff_interactions(
     )
     messages = [_mark_repeat(m, new.index, seen) for m in messages]
     tools = diff_tools(old.tools, new.tools)
+    tools += _definition_changes(old, new, {t.name for t in tools})
     bodies = _body_changes(old, new)
     usage = _usage_deltas(old.usage, new.usage)
     if old.summary != new.summary:
@@ -316,6 +317,36 @@ def _body_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
         elif a != b:
             out.append(BodyChange(side, words=masked_words(a, b)))
     return tuple(out)
+
+
+def _definitions(it: Interaction) -> dict[str, Any]:
+    """Tool definitions as sent, by name: the decoded Tool keeps name, description and
+    parameters, but a definition also has settings (`strict`, `cache_control`, `type`)."""
+    body = _json_or_none(it.request_body or "")
+    tools = body.get("tools") if isinstance(body, dict) else None
+    out: dict[str, Any] = {}
+    for tool in tools if isinstance(tools, list) else []:
+        if not isinstance(tool, dict):
+            continue
+        fn = tool.get("function")
+        name = fn.get("name") if isinstance(fn, dict) else tool.get("name")
+        if isinstance(name, str):
+            out[name] = without_volatile(tool)
+    return out
+
+
+def _definition_changes(
+    old: Interaction, new: Interaction, reported: set[str]
+) -> tuple[ToolChange, ...]:
+    before, after = _definitions(old), _definitions(new)
+    changes = []
+    for name, definition in after.items():
+        if name in reported or name not in before:
+            continue
+        found = json_diff(before[name], definition)
+        if found:
+            changes.append(ToolChange("edited", name, parameters=masked_changes(found)))
+    return tuple(changes)
 
 
 def _body_value(it: Interaction, side: str, text: str) -> Any:
