@@ -171,3 +171,32 @@ def test_long_sections_are_folded(pr_repo: Path) -> None:
     assert "interaction 18 " in text
     assert "interaction 19 " not in text
     assert len(text.splitlines()) < 65
+
+
+def test_ranges_two_and_three_dots(pr_repo: Path) -> None:
+    head = commit_all(pr_repo, "feature work")
+    two = review_json(f"main..{head}")
+    assert {c["path"] for c in two["cassettes"]} == set(EXPECTED)
+    git(pr_repo, "checkout", "-q", "main")
+    (pr_repo / "cassettes" / "untouched.yaml").write_text(weather_run("Oslo"))
+    commit_all(pr_repo, "main moves on")
+    git(pr_repo, "checkout", "-q", "feature")
+    three = review_json("main...feature")  # from the merge base: main's own change is not in it
+    assert {c["path"] for c in three["cassettes"]} == set(EXPECTED)
+    assert "cassettes/untouched.yaml" in {
+        c["path"] for c in review_json("main..feature")["cassettes"]
+    }
+    assert run("review", "main..nope").exit_code == 2
+
+
+def test_links_to_a_dashboard_or_an_export(pr_repo: Path) -> None:
+    served = run("review", "--format", "markdown", "--base-url", "http://127.0.0.1:8000")
+    assert "(http://127.0.0.1:8000/cassettes/tool.yaml)" in served.stdout
+    exported = run(
+        "review", "--format", "markdown", "--base-url", "https://ci.example/site/", "--export-links"
+    )
+    assert "(https://ci.example/site/cassettes/tool.yaml.html)" in exported.stdout
+    site = pr_repo.parent / "site"
+    assert run("export", "cassettes", "--out", str(site)).exit_code == 0
+    assert (site / "cassettes" / "tool.yaml.html").is_file()
+    assert (site / "cassettes" / "agents" / "added.yaml.html").is_file()
