@@ -39,7 +39,7 @@ def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:
     if not _plausible(path):
         return None
     summary = idx.summary(path)
-    if summary is None and idx.status.building and idx.index_one(path):
+    if summary is None and idx.status.building and idx.status.first and idx.index_one(path):
         summary = idx.summary(path)
     if summary is None:
         return None
@@ -64,6 +64,6 @@ def find(idx: Index, path: str) -> Found:
             if n >= count:
                 raise NotFound(f"cassette has no interaction {n}", match["path"], n, count)
             return Found(summary, cassette, cassette.interactions[n])
-    if idx.status.building:
+    if idx.status.building and idx.status.first:
         raise StillIndexing(match["path"] if match else path)
     raise NotFound("not a cassette in the index", match["path"] if match else path)
