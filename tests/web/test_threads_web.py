@@ -75,3 +75,17 @@ def test_search_hits_carry_their_thread_and_query(make_client: MakeClient, tmp_p
     by_text = {(h["snippet"], h["thread"]) for h in bug}
     assert ("Bug fix", 0) in by_text  # the title generator's answer, in its own thread
     assert ("Fix the bug", 1) in by_text
+
+
+def test_player_knows_the_message_a_stream_answers(make_client: MakeClient, tmp_path: Path) -> None:
+    client = make_client(agent_root(tmp_path))
+    chunks = client.get("/api/cassettes/run.yaml/interactions/2/chunks").json()
+    reply = chunks["reply_to"]
+    assert (reply["role"], reply["interaction"], reply["text"]) == ("user", 2, "a.py")
+    doc = client.get("/api/cassettes/run.yaml").json()
+    assert doc["conversation"][reply["message"]]["parts"][0]["text"] == "a.py"
+    # The side call answers its own prompt, not the agent's latest message.
+    side = client.get("/api/cassettes/run.yaml/interactions/0/chunks").json()["reply_to"]
+    assert (side["interaction"], side["text"]) == (0, "Fix the bug")
+    html = client.get("/cassettes/run.yaml/interactions/2").text
+    assert "Answering the <a href=" in html
