@@ -89,3 +89,28 @@ def test_player_knows_the_message_a_stream_answers(make_client: MakeClient, tmp_
     assert (side["interaction"], side["text"]) == (0, "Fix the bug")
     html = client.get("/cassettes/run.yaml/interactions/2").text
     assert "Answering the <a href=" in html
+
+
+def test_two_thousand_mixed_interactions_all_listed(make_client: MakeClient, tmp_path: Path) -> None:
+    """Identical requests, several APIs, calls that are not conversations, a malformed body:
+    the page renders and every interaction is in exactly one thread or in none."""
+    from tests.conversation.shapes import OpenAIChat, Raw
+
+    chat, claude = OpenAIChat(), Anthropic()
+    script = Script()
+    for i in range(500):
+        script.call(chat, Call(None, [("user", "same question")], "same answer"))
+        script.call(claude, Call(AGENT, [("user", f"task {i % 7}")], f"step {i}"))
+        script.raw(Raw("https://api.exa.ai/search", {"query": str(i)}, {"results": []}))
+        script.raw(Raw("https://api.openai.com/v1/chat/completions", {"messages": 7}, {}))
+    root = tmp_path / "big"
+    root.mkdir()
+    (root / "big.yaml").write_text(script.yaml())
+    client = make_client(root)
+    doc = client.get("/api/cassettes/big.yaml").json()
+    assert len(doc["interactions"]) == 2000
+    listed = [n for t in doc["threads"] for n in t["interactions"]]
+    assert len(listed) == len(set(listed))
+    outside = [i["index"] for i in doc["interactions"] if i["thread"] is None]
+    assert sorted(listed + outside) == list(range(2000))
+    assert client.get("/cassettes/big.yaml").status_code == 200
