@@ -89,25 +89,9 @@ _KEYS = re.compile(
     + "|".join(f"(?P<{name}>{shape})" for name, shape in _KEY_SHAPES)
     + r")(?![A-Za-z0-9_-])"
 )
-# Literal starts of every shape: `in` on these is a C-speed test that skips almost all text.
-_KEY_HINTS = (
-    "sk-",
-    "sk_",
-    "rk_",
-    "AIza",
-    "AKIA",
-    "ASIA",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "xox",
-    "pcsk_",
-    "hf_",
-    "eyJ",
-)
+# Two or three characters every shape contains, few of them common in JSON or prose: one pass
+# of this rules out almost every text before the full pattern runs (3x faster than `_KEYS`).
+_KEY_HINT = re.compile(r"k(?<=[sr]k)[-_]|A[IKS]|yJ|xox|h[pousrf]_|_pat_")
 # The fixed start of a key: what follows it is judged as a placeholder would be (`sk-xxxx…`,
 # `sk-test-…` are written by test suites; Stripe's `sk_test_` is a real test-mode key).
 _KEY_PREFIX = re.compile(
@@ -242,7 +226,8 @@ _FIELD_WORDS = frozenset(
     }
 )
 # `next_page_token`, `nextPageToken`, `cursor_token`: where to continue a listing, not a secret.
-_PAGING_WORDS = frozenset({"page", "next", "cursor", "continuation"})
+# `time_per_output_token_ms`: a rate, not a secret.
+_PAGING_WORDS = frozenset({"page", "next", "cursor", "continuation", "per"})
 # A name ending in one of these describes a credential without holding it: `api_key_id`,
 # `token_type`, `create_api_key_id`, `password_hint`, `secret_name`, `token_count`.
 _ABOUT_WORDS = frozenset(
@@ -364,39 +349,52 @@ _MULTIPART = re.compile(
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\`]+")
 # A credential named in prose: an error message echoing the key, a prompt quoting config.
 _PROSE = re.compile(
-    r"(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
+    r"(?<![A-Za-z0-9_-])(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
     r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{13,})"
-    r"|bearer\s+([A-Za-z0-9_\-./+=]{13,})",
+    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{13,})",
     re.IGNORECASE,
 )
 
 
-def text_hits(text: str) -> list[Hit]:
-    """Every secret in one text, without overlaps, in order."""
+def text_hits(text: str, form: bool = True) -> list[Hit]:
+    """Every secret in one text, without overlaps, in order. `form`: the text may be a whole
+    form-encoded body (a header value never is: `Permissions-Policy: a=(), b=()`)."""
+    if len(text) < 13:  # no secret is that short: lint's rule, and the mask's
+        return []
     hits: list[Hit] = []
-    if _has_key_hint(text):
-        hits += key_hits(text)
+    hits += key_hits(text)
     if "://" in text:
         for m in _URL.finditer(text):
             hits += [h._replace(what=f"URL {h.what}") for h in url_hits(m.group(0), m.start())]
-    triggers = list(_trigger_positions(text))
+    triggers = _trigger_positions(text)
     if triggers:
-        hits += _field_hits(text, triggers)
-        hits += _prose_hits(text)
+        hits += _field_hits(text, triggers, form)
+        hits += _prose_hits(text, triggers)
     if "form-data" in text or "Form-Data" in text:
         hits += _multipart_hits(text)
     return _without_overlaps(hits)
 
 
-def _has_key_hint(text: str) -> bool:
-    return any(h in text for h in _KEY_HINTS)
+# Where a key starts relative to its hint: `sk-`, `pcsk_`, `github_pat_`, `ghp_`/`eyJ`, `AIza`.
+_HINT_BACK = (1, 3, 6, 0)
 
 
 def key_hits(text: str) -> list[Hit]:
-    out = []
-    for m in _KEYS.finditer(text):
-        if not is_placeholder(m.group(0)):
-            out.append(Hit(m.start(), m.end(), "", f"key:{m.lastgroup}"))
+    """Key-shaped strings: the full pattern is tried only where a hint is, so a long text
+    costs one fast pass (a full `finditer` is 10x slower on base64 that holds `eyJ`)."""
+    out: list[Hit] = []
+    end = 0
+    for hint in _KEY_HINT.finditer(text):
+        for back in _HINT_BACK:
+            start = hint.start() - back
+            if start < end or start < 0:
+                continue
+            m = _KEYS.match(text, start)
+            if m is not None:
+                end = m.end()
+                if not is_placeholder(m.group(0)):
+                    out.append(Hit(m.start(), m.end(), "", f"key:{m.lastgroup}"))
+                break
     return out
 
 
@@ -414,9 +412,9 @@ def _trigger_positions(text: str) -> list[int]:
     return found
 
 
-def _field_hits(text: str, triggers: list[int]) -> list[Hit]:
+def _field_hits(text: str, triggers: list[int], form: bool) -> list[Hit]:
     stripped = text.rstrip("\r\n")
-    if "=" in stripped and _FORM.fullmatch(stripped):
+    if form and "=" in stripped and _FORM.fullmatch(stripped):
         return _form_hits(stripped)
     found: list[Hit] = []
     tried: set[int] = set()
@@ -441,6 +439,8 @@ def _field_hits(text: str, triggers: list[int]) -> list[Hit]:
             found += _list_hits(text, m.end(4), depth, name)
             continue
         group = 2 if m[2] is not None else 3
+        if group == 3 and not m[3].isdigit():  # a duration or a score, never a credential
+            continue
         if name.lower() in _WEAK_NAMES and "logprob" in text[m.end() : m.end() + 200]:
             continue
         if _field_leak(name, m[group]):
@@ -464,7 +464,7 @@ def _list_hits(text: str, pos: int, depth: int, name: str) -> list[Hit]:
         if m is None:
             break
         group = 1 if m[1] is not None else 2
-        if _field_leak(name, m[group]):
+        if (group == 1 or m[2].isdigit()) and _field_leak(name, m[group]):
             found.append(Hit(m.start(group), m.end(group), f"field {name}", "field"))
         pos = m.end()
         if m[3] == "]":
@@ -493,9 +493,12 @@ def _multipart_hits(text: str) -> list[Hit]:
     return found
 
 
-def _prose_hits(text: str) -> list[Hit]:
+def _prose_hits(text: str, triggers: list[int]) -> list[Hit]:
     found = []
-    for m in _PROSE.finditer(text):
+    for at in triggers:  # a phrase starts at a trigger word, or 4 before (`api key`)
+        m = _PROSE.match(text, at) or (_PROSE.match(text, at - 4) if at >= 4 else None)
+        if m is None:
+            continue
         group = 1 if m[1] is not None else 2
         value = m[group]
         if _credential_shaped(value) and not is_placeholder(value):
@@ -564,7 +567,8 @@ def _without_overlaps(hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     out: list[Hit] = []
-    for h in sorted(hits, key=lambda h: (h.start, -h.end)):
+    # Same span: a named field says more than a key shape.
+    for h in sorted(hits, key=lambda h: (h.start, -h.end, h.rule.startswith("key:"))):
         if out and h.start < out[-1].end:
             continue
         out.append(h)
@@ -677,8 +681,8 @@ class _Scan:
         if self.report is not None:
             self.report.append(Leak(where, rule, secret, blocking))
 
-    def text(self, text: str, where: str) -> str:
-        hits = text_hits(text)
+    def text(self, text: str, where: str, form: bool = True) -> str:
+        hits = text_hits(text, form)
         for h in hits:
             if h.leak:
                 self.found(f"{where} {h.what}".rstrip(), h.rule, text[h.start : h.end])
@@ -709,7 +713,7 @@ class _Scan:
             return mask_value(value)
         if value.startswith("/") and " " not in value:  # HAR's `:path`, a relative Location
             return self.url(value, f"{where} {name}")
-        return self.text(value, f"{where} {name}")  # URLs inside (Location, Referer) too
+        return self.text(value, f"{where} {name}", form=False)  # URLs inside (Location) too
 
     def headers(self, headers: Headers, side: str) -> Headers:
         where = f"{side} header".strip()
@@ -741,7 +745,7 @@ class _Scan:
     def _field(self, name: str, value: Any, where: str) -> Any:
         if not is_secret_field(name):
             return value
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
             text = str(value)
             if _field_leak(name, text):
                 self.found(f"{where} field {name}", "field", text)
@@ -780,6 +784,15 @@ class _Scan:
     def chunk(self, chunk: Chunk) -> Chunk:
         return _replaced(chunk, data=self.text(chunk.data, f"response chunk {chunk.seq}"))
 
+    def chunks(self, it: Interaction, body: str | None) -> tuple[Chunk, ...]:
+        """SSE, NDJSON and JSON-array chunks are slices of a text body: when that body holds no
+        secret, neither do they, and a long stream costs nothing more. Chunks decoded from a
+        binary body (Bedrock's event-stream, base64 inside) are each looked at."""
+        text_body = it.response_body is not None and not it.response_body.startswith("base64:")
+        if text_body and body is it.response_body and self.report is None:
+            return it.chunks
+        return _same_or(tuple(self.chunk(c) for c in it.chunks), it.chunks)
+
     def interaction(self, it: Interaction) -> Interaction:
         error = it.error
         if error is not None:
@@ -787,14 +800,15 @@ class _Scan:
         usage = it.usage
         if usage is not None:
             usage = _replaced(usage, raw=self.tree(usage.raw, "usage"))
+        response_body = self._body(it.response_body, "response body")
         return dataclasses.replace(
             it,
             url=self.url(it.url, "URL"),
             request_headers=self.headers(it.request_headers, "request"),
             response_headers=self.headers(it.response_headers, "response"),
             request_body=self._body(it.request_body, "request body"),
-            response_body=self._body(it.response_body, "response body"),
-            chunks=_same_or(tuple(self.chunk(c) for c in it.chunks), it.chunks),
+            response_body=response_body,
+            chunks=self.chunks(it, response_body),
             messages=_same_or(
                 tuple(self.message(m, f"message {i}") for i, m in enumerate(it.messages)),
                 it.messages,
