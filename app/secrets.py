@@ -284,7 +284,7 @@ def is_secret_field(name: str) -> bool:
         return False
     if _FIELD_WORDS.intersection(words):
         return True
-    return any(a in _KEY_KINDS and b == "key" for a, b in pairwise(words))
+    return any(a in _KEY_KINDS and b in ("key", "keys") for a, b in pairwise(words))
 
 
 def _credential_shaped(value: str) -> bool:
