@@ -6,7 +6,11 @@ from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import body_bytes, headers, status_code, text
+from app.formats.fields import body_bytes, extra_keys, headers, status_code, text
+
+_SIDE_KEYS = frozenset({"method", "url", "headers", "body"})
+_RESPONSE_KEYS = frozenset({"status", "headers", "body"})
+_STATUS_KEYS = frozenset({"code", "message"})
 
 
 class DdTestAgentReader:
@@ -24,7 +28,7 @@ class DdTestAgentReader:
         )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx)
+        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
         request, response = doc["request"], doc["response"]
         out.add(
             method=text(request.get("method")),
@@ -34,6 +38,11 @@ class DdTestAgentReader:
             status=status_code(response.get("status")),
             response_headers=headers(response.get("headers")),
             response_body=body_bytes(response.get("body")),
+            unread=[
+                *extra_keys("request", request, _SIDE_KEYS),
+                *extra_keys("response", response, _RESPONSE_KEYS),
+                *extra_keys("response.status", response.get("status"), _STATUS_KEYS),
+            ],
         )
         return out.result()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import body_bytes, headers, status_code
+from app.formats.fields import body_bytes, headers, status_code, text
 
 _PARTIAL = "only the response was recorded; the request is unknown"
 # Top-level keys of LLM API responses: OpenAI chat/completions/embeddings, OpenAI Responses,
@@ -38,6 +38,7 @@ class ResponseSnapshotReader:
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx)
         out.add(
+            url=text(doc.get("url")),
             status=status_code(doc["status"]),
             response_headers=headers(doc.get("headers")),
             response_body=body_bytes(doc.get("body")),

@@ -128,7 +128,7 @@ def test_httprr_truncated_exchange_is_an_error_with_line() -> None:
     cassette = read_cassette(b"httprr trace v1\n10 10\nGET / HTTP", "cut.httprr")
     assert cassette.format == "unknown"
     assert cassette.errors[0].line == 2
-    assert "truncated" in cassette.errors[0].message
+    assert "cut off" in cassette.errors[0].message
 
 
 def test_split_lists_pair_requests_with_responses(read_fixture: Read) -> None:
