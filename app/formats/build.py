@@ -25,6 +25,7 @@ from app.model import Headers, Note
 
 # What a format always records for a whole exchange; missing in one means it was cut off.
 Required = Literal["status", "url", "method"]
+WHOLE_EXCHANGE: frozenset[Required] = frozenset({"status", "url", "method"})
 _MISSING = {"status": "no response status", "url": "no request URL", "method": "no method"}
 
 

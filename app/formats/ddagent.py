@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import body_bytes, extra_keys, headers, status_code, text
 
 _SIDE_KEYS = frozenset({"method", "url", "headers", "body"})
@@ -28,7 +28,7 @@ class DdTestAgentReader:
         )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         request, response = doc["request"], doc["response"]
         out.add(
             method=text(request.get("method")),

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
     extra_keys,
@@ -70,7 +70,7 @@ class GoVcrReader:
         return "url" in request and "uri" not in request
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         out.unread(extra_keys("", doc, TOP_KEYS))
         for item in doc["interactions"]:
             item = mapping(item)

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import orjson
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
     extra_keys,
@@ -103,7 +103,7 @@ class HarReader:
         return _entries(doc) is not None
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         for entry in _entries(doc) or []:
             entry = mapping(entry)
             request = mapping(entry.get("request"))

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext, ReadError
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import header
 from app.model import Headers
 
@@ -69,7 +69,7 @@ class HttprrReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         data: bytes = doc
-        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         pos = data.index(b"\n") + 1
         while pos < len(data):
             sizes = _SIZES.match(data, pos)

@@ -58,7 +58,7 @@ class _Rebuilder:
     quote: tuple[str, int] | None = None  # (quote char, continuation indent)
     guessed: int = 0
 
-    def section_keys(self) -> set[str]:
+    def section_keys(self) -> frozenset[str]:
         return RESPONSE_KEYS if self.side == "response" else REQUEST_KEYS
 
     def ends_block(self, line: str) -> bool:

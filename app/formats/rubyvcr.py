@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
     extra_keys,
@@ -87,7 +87,7 @@ class RubyVcrReader:
         return _interactions(doc) is not None and _is_r_vcr(doc) == self.r_flavour
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, frozenset({"status", "url", "method"}))
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         out.unread(extra_keys("", doc, _TOP_KEYS))
         items = [mapping(item) for item in _interactions(doc) or []]
         for item in items:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import extra_keys
-from app.formats.vcrpy import REQUIRED, add_vcrpy_pair
+from app.formats.vcrpy import add_vcrpy_pair
 
 _TOP_KEYS = frozenset({"requests", "responses"})
 
@@ -30,7 +30,7 @@ class SplitListsReader:
         )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, REQUIRED)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         out.unread(extra_keys("", doc, _TOP_KEYS))
         requests, responses = _mappings(doc["requests"]), _mappings(doc["responses"])
         if len(requests) != len(responses):

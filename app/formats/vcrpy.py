@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import body_bytes, extra_keys, headers, mapping, status_code, text
 from app.formats.govcr import first_request
 
@@ -23,14 +23,13 @@ RESPONSE_KEYS = frozenset(
 )
 BODY_KEYS = frozenset({"string", "base64_string"})
 STATUS_KEYS = frozenset({"code", "message"})
-REQUIRED = frozenset({"status", "url", "method"})
 
 
 def vcrpy_body(side: dict[str, Any]) -> bytes | None:
     if side.get("parsed_body") is not None:
         return body_bytes(side["parsed_body"])
     body = side.get("body", side.get("content"))
-    if _wrapped(body):
+    if isinstance(body, dict) and _wrapped(body):
         body = body.get("string", body.get("base64_string"))
     return body_bytes(body)
 
@@ -87,7 +86,7 @@ class VcrpyReader:
         return "uri" in request
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, REQUIRED)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         out.unread(extra_keys("", doc, TOP_KEYS))
         for item in doc["interactions"]:
             item = mapping(item)
