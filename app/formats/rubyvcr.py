@@ -29,7 +29,7 @@ _TOP_KEYS = frozenset({"http_interactions", "recorded_with"})
 _ITEM_KEYS = frozenset({"request", "response", "recorded_at"})
 _REQUEST_KEYS = frozenset({"method", "uri", "body", "headers"})
 _RESPONSE_KEYS = frozenset({"status", "headers", "body", "http_version", "adapter_metadata"})
-_BODY_KEYS = frozenset({"string", "encoding", "base64_string"})
+_BODY_KEYS = frozenset({"string", "encoding", "base64_string", "file"})
 _STATUS_KEYS = frozenset({"code", "message", "status_code", "explanation"})
 
 
