@@ -41,6 +41,7 @@ _RESPONSE_KEYS = frozenset(
 )
 _CONTENT_KEYS = frozenset({"size", "compression", "mimeType", "text", "encoding", "comment"})
 _POST_KEYS = frozenset({"mimeType", "params", "text", "comment"})
+_LOG_KEYS = frozenset({"version", "creator", "browser", "pages", "entries", "comment"})
 _DATA_EXTENSIONS = frozenset({"_webSocketMessages"})
 
 
@@ -104,6 +105,9 @@ class HarReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out.unread(
+            [*extra_keys("", doc, frozenset({"log"})), *_unread("log", doc["log"], _LOG_KEYS)]
+        )
         for entry in _entries(doc) or []:
             entry = mapping(entry)
             request = mapping(entry.get("request"))

@@ -1,6 +1,7 @@
 """Recordings of a response alone: no request was kept, so interactions are marked partial.
 
-`response-snapshot` is `{status, headers, body}`; `response-body` is an LLM API response body
+`response-snapshot` is `{status, headers, body}` (other keys are named in a warning);
+`response-body` is an LLM API response body
 saved as-is. The latter is recognised only by keys LLM APIs answer with, so ordinary JSON
 files are not mistaken for recordings.
 """
@@ -11,7 +12,7 @@ from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import body_bytes, headers, status_code, text
+from app.formats.fields import body_bytes, extra_keys, headers, status_code, text
 
 _PARTIAL = "only the response was recorded; the request is unknown"
 # Top-level keys of LLM API responses: OpenAI chat/completions/embeddings, OpenAI Responses,
@@ -20,13 +21,13 @@ _RESPONSE_KEYS = {"choices", "output", "content", "candidates", "message", "embe
 _RESPONSE_IDS = {"object", "model", "modelVersion", "responseId", "stopReason", "usageMetadata"}
 
 
+_KEYS = frozenset({"status", "headers", "body", "statusText", "url"})
+
+
 def _snapshot(doc: Any) -> bool:
-    return (
-        isinstance(doc, dict)
-        and set(doc) <= {"status", "headers", "body", "statusText", "url"}
-        and {"status", "body"} <= set(doc)
-        and status_code(doc["status"]) is not None
-    )
+    if not isinstance(doc, dict) or not {"status", "body"} <= set(doc):
+        return False
+    return (set(doc) <= _KEYS or "headers" in doc) and status_code(doc["status"]) is not None
 
 
 class ResponseSnapshotReader:
@@ -43,6 +44,7 @@ class ResponseSnapshotReader:
             response_headers=headers(doc.get("headers")),
             response_body=body_bytes(doc.get("body")),
             partial=True,
+            unread=extra_keys("", doc, _KEYS),
         )
         out.warn(_PARTIAL)
         return out.result()
