@@ -41,6 +41,7 @@ _RESPONSE_KEYS = frozenset(
 )
 _CONTENT_KEYS = frozenset({"size", "compression", "mimeType", "text", "encoding", "comment"})
 _POST_KEYS = frozenset({"mimeType", "params", "text", "comment"})
+_TOP_KEYS = frozenset({"log"})
 _LOG_KEYS = frozenset({"version", "creator", "browser", "pages", "entries", "comment"})
 _DATA_EXTENSIONS = frozenset({"_webSocketMessages"})
 
