@@ -16,6 +16,7 @@ from app.formats import read_cassette
 from app.formats.base import RawCassette, ReadLimits
 
 Read = Callable[[str], RawCassette]
+FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 
 def _only(cassette: RawCassette, fmt: str, count: int) -> RawCassette:
@@ -219,3 +220,173 @@ def test_gzip_bomb_in_a_body_is_bounded() -> None:
     )
     assert cassette.interactions[0].response.body == bomb
     assert "expands beyond 1000000 bytes" in cassette.warnings[0].message
+
+
+def test_azure_test_proxy_json_text_lines_and_null_bodies(read_fixture: Read) -> None:
+    chat, stream, delete = _only(
+        read_fixture("azure-test-proxy.json"), "azure-test-proxy", 3
+    ).interactions
+    assert chat.request.url.startswith("https://contoso-ai.openai.azure.com/openai/deployments/")
+    assert json.loads(chat.request.body or b"")["model"] == "gpt-4o-mini"
+    assert json.loads(chat.response.body or b"")["choices"][0]["message"]["content"] == "Eleven."
+    assert ("api-key", "Sanitized") in chat.request.headers
+    # a text body stored as a list of its lines is joined back with the line breaks
+    assert (stream.response.body or b"").count(b"\n\n") == 3
+    assert (stream.response.body or b"").endswith(b"data: [DONE]\n\n")
+    assert (delete.request.body, delete.response.status, delete.response.body) == (None, 204, None)
+
+
+def test_azure_test_proxy_binary_body_is_base64() -> None:
+    doc = {
+        "Entries": [
+            {
+                "RequestUri": "https://x.openai.azure.com/openai/audio/speech",
+                "RequestMethod": "POST",
+                "StatusCode": 200,
+                "ResponseHeaders": {"Content-Type": "audio/mpeg"},
+                "ResponseBody": base64.b64encode(b"\xff\xfbID3").decode(),
+            }
+        ]
+    }
+    cassette = read_cassette(json.dumps(doc).encode(), "speech.json")
+    assert cassette.interactions[0].response.body == b"\xff\xfbID3"
+
+
+def test_llama_stack_unwraps_sdk_types(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("llama-stack.json"), "llama-stack", 1).interactions
+    assert json.loads(only.response.body or b"")["object"] == "chat.completion"
+    assert only.response.status is None  # llama-stack does not record it
+
+
+def test_llama_stack_stream_is_framed_as_ollama_ndjson(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("llama-stack.stream.json"), "llama-stack", 1).interactions
+    lines = (only.response.body or b"").splitlines()
+    assert [json.loads(line)["message"]["content"] for line in lines] == ["Hel", "lo!", ""]
+    assert ("Content-Type", "application/x-ndjson") in only.response.headers
+
+
+def test_nock_back_gzip_hex_chunks_and_raw_headers(read_fixture: Read) -> None:
+    chat, missing = _only(read_fixture("nock-back.json"), "nock-back", 2).interactions
+    assert chat.request.url == "https://api.openai.com/v1/chat/completions"  # :443 dropped
+    assert json.loads(chat.response.body or b"")["choices"][0]["message"]["content"] == "Four."
+    assert [v for k, v in chat.response.headers if k == "Set-Cookie"] == ["a=1", "b=2"]
+    assert (missing.request.body, missing.response.status) == (None, 404)
+    assert missing.response.headers == (("content-type", "application/json"),)
+
+
+def test_nock_binary_response_as_one_hex_string() -> None:
+    doc = [{"scope": "http://localhost:11434", "method": "GET", "path": "/x", "status": 200,
+            "response": b"\x00\x01ok".hex(), "responseIsBinary": True}]  # fmt: skip
+    (only,) = read_cassette(json.dumps(doc).encode(), "n.json").interactions
+    assert (only.request.url, only.response.body) == ("http://localhost:11434/x", b"\x00\x01ok")
+
+
+def test_exvcr_erlang_term_around_gzip(read_fixture: Read) -> None:
+    message, models = _only(read_fixture("exvcr.json"), "exvcr", 2).interactions
+    assert (message.request.method, message.response.status) == ("POST", 200)
+    assert json.loads(message.response.body or b"")["content"][0]["text"] == "Elixir it is."
+    assert json.loads(message.request.body or b"")["max_tokens"] == 50
+    assert models.request.body is None
+
+
+def test_genai_replay_templates_become_base_urls(read_fixture: Read) -> None:
+    mldev, vertex = _only(read_fixture("genai-replay.json"), "genai-replay", 2).interactions
+    assert mldev.request.url == (
+        "https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent"
+    )
+    assert vertex.request.url.startswith("https://LOCATION-aiplatform.googleapis.com/v1beta1/")
+    assert json.loads(mldev.request.body or b"")["contents"][0]["role"] == "user"
+    # two body segments of a streamed call are framed as the SSE stream Gemini sends
+    assert (vertex.response.body or b"").count(b"data: {") == 2
+
+
+def test_wiremock_stub_with_json_body(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("wiremock.json"), "wiremock", 1).interactions
+    assert (only.request.method, only.request.url, only.response.status) == (
+        "POST",
+        "/v1/messages",
+        200,
+    )
+    assert json.loads(only.request.body or b"")["max_tokens"] == 64  # from equalToJson
+    assert ("anthropic-version", "2023-06-01") in only.request.headers
+    assert json.loads(only.response.body or b"")["content"][0]["text"] == "Teal."
+
+
+def test_wiremock_mappings_file_names_its_body_files(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("wiremock.mappings.json"), "wiremock", 2)
+    chat, models = cassette.interactions
+    assert (chat.request.url, chat.response.body) == ("/v1/chat/completions", None)
+    assert "'chat-completions-7f3a.json'" in cassette.warnings[0].message
+    assert b"gpt-4o-mini" in (models.response.body or b"")
+
+
+def test_wiremock_stub_shaped_like_a_dd_snapshot_is_wiremock() -> None:
+    stub = {"request": {"method": "GET", "url": "/v1/models"},
+            "response": {"status": 200, "body": "{}"}}  # fmt: skip
+    cassette = read_cassette(json.dumps(stub).encode(), "stub.json")
+    assert cassette.format == "wiremock"
+    assert cassette.interactions[0].request.url == "/v1/models"
+
+
+def test_sse_body_is_a_partial_stream_with_its_api_guessed(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("sse-body.sse"), "sse-body", 1)
+    (only,) = cassette.interactions
+    assert only.partial
+    assert (only.request.method, only.request.url) == ("POST", "/v1/messages")
+    assert only.response.body == (FIXTURES_DIR / "sse-body.sse").read_bytes()
+    assert "look like Anthropic messages" in cassette.warnings[0].message
+
+
+def test_sse_text_saved_as_a_json_string(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("sse-body.in-json.json"), "sse-body", 1).interactions
+    assert only.request.url == "/v1/chat/completions"
+    assert (only.response.body or b"").startswith(b'data: {"id":"chatcmpl-j1"')
+
+
+def test_stream_chunks_become_named_sse_events(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("stream-chunks.chunks.txt"), "stream-chunks", 1).interactions
+    body = (only.response.body or b"").decode()
+    assert body.startswith('event: response.created\ndata: {"type":"response.created"')
+    assert body.count("\n\n") == 5
+    assert only.request.url == "/v1/responses"
+
+
+def test_stream_events_array_of_gemini_responses(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("stream-events.json"), "stream-events", 1).interactions
+    assert only.request.url == "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
+    assert (only.response.body or b"").count(b"data: ") == 2
+
+
+def test_stream_with_unknown_events_is_kept_with_a_warning() -> None:
+    data = b'{"kind":"a","n":1}\n{"kind":"b","n":2}\n'
+    cassette = read_cassette(data, "x.chunks.txt")
+    assert cassette.format == "stream-chunks"
+    assert "match no API" in cassette.warnings[0].message
+    assert cassette.interactions[0].response.body == data.replace(b"}\n", b"}\n\n").replace(
+        b"{", b"data: {"
+    )
+
+
+def test_r_vcr_through_webmockr(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("r-vcr.webmockr.yml"), "r-vcr", 1).interactions
+    assert only.response.status == 200  # status: {status_code: '200'}
+    assert json.loads(only.response.body or b"")["content"][0]["text"] == "Hello!"
+
+
+def test_vcrpy_httpx_style_response(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("vcrpy.httpx.yaml"), "vcrpy", 1)
+    (only,) = cassette.interactions
+    assert only.response.status == 200
+    assert json.loads(only.response.body or b"")["choices"][0]["message"]["content"] == "ok"
+    assert cassette.warnings == ()
+
+
+def test_ruby_vcr_cut_before_recorded_with_is_an_error() -> None:
+    data = (FIXTURES_DIR / "ruby-vcr.yml").read_bytes()
+    cut = data[: data.rindex(b"  recorded_at:")]
+    cassette = read_cassette(cut, "cut.yml")
+    assert cassette.format == "ruby-vcr"
+    assert len(cassette.interactions) == 2
+    assert [e.message for e in cassette.errors] == [
+        "interaction 1 is cut off: the file ends before its recorded_at"
+    ]
