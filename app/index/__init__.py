@@ -24,7 +24,7 @@ from app.formats.base import ReadLimits
 from app.index import queries, schema
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
-from app.index.scan import Found, default_index_path, make_roots, walk, within
+from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
 from app.index.types import (
     CassetteSummary,
     FileError,
@@ -142,7 +142,7 @@ class Index:
             f for f in found if f.path not in known or known[f.path][1:] != (f.size, f.mtime_ns)
         ]
         generation = self._status.generation
-        self._status = IndexStatus(True, 0, len(changed), generation)
+        self._status = IndexStatus(True, 0, len(changed), generation, self._status.first)
         try:
             with conn:
                 for path in stale:
@@ -151,7 +151,7 @@ class Index:
         finally:
             if changed or stale:
                 generation += 1
-            self._status = IndexStatus(False, len(changed), len(changed), generation)
+            self._status = IndexStatus(False, len(changed), len(changed), generation, first=False)
         n_cassettes, n_interactions = self.counts()
         return RefreshResult(n_cassettes, n_interactions, self.errors(), len(changed), len(stale))
 
@@ -172,7 +172,9 @@ class Index:
             nonlocal done
             batch.append(ex)
             done += 1
-            self._status = IndexStatus(True, done, total, self._status.generation)
+            self._status = IndexStatus(
+                True, done, total, self._status.generation, self._status.first
+            )
             if progress is not None:
                 progress(done, total)
             if len(batch) >= 256:
@@ -258,6 +260,32 @@ class Index:
 
     def interaction_rows(self, f: Filters, limit: int = 100_000) -> list[dict[str, Any]]:
         return queries.interaction_rows(self._conn(), f, limit)
+
+    def paths(self) -> list[str]:
+        """Every indexed path, in order: the pool an error page's "did you mean" looks in."""
+        return [r[0] for r in self._conn().execute("SELECT path FROM cassettes ORDER BY path")]
+
+    def paths_with_version(self, version: str) -> list[str]:
+        """Where a content hash is now: a share link's `?v=` finds a renamed cassette."""
+        rows = self._conn().execute(
+            "SELECT path FROM cassettes WHERE version=? ORDER BY path LIMIT 20", (version,)
+        )
+        return [r[0] for r in rows]
+
+    def index_one(self, path: str) -> bool:
+        """Read and index the file at display path `path` now, if it is a cassette under a root.
+
+        While the first refresh of a large tree runs, a share link must not wait for its turn
+        (nor 404): the page reads that one file ahead. The refresh may index it again later,
+        which replaces the row."""
+        found = locate(self.roots, path)
+        if found is None:
+            return False
+        ex = extract_file(found.path, found.abspath, found.size, found.mtime_ns, self.limits)
+        conn = self._conn()
+        with conn:
+            schema.insert(conn, ex)
+        return True
 
     def errors(self) -> list[FileError]:
         out = []

@@ -212,3 +212,5 @@ class IndexStatus:
     done: int
     total: int
     generation: int
+    # True until a refresh has finished once: only then may a missing path be "still indexing".
+    first: bool = True

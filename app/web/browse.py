@@ -123,6 +123,9 @@ def _folder_tree(request: Request, lst: Listing) -> list[dict[str, Any]]:
 
 @router.get("/")
 def home(request: Request) -> Response:
+    if request.headers.get("hx-trigger") == "indexing-poll" and not live(request).status.building:
+        # The first index is done: reload the whole page, so the filters get their facets too.
+        return Response(status_code=204, headers={"hx-refresh": "true"})
     lst = listing(request)
     ctx = page_context(
         request, "Cassettes", "cassettes", listing=lst, groups=_groups(lst), **_links(lst)

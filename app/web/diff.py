@@ -25,6 +25,7 @@ from app.review.diff import CassetteDiff, diff_cassettes
 from app.web.deps import index, page_context
 from app.web.diff_view import counts, side_by_side
 from app.web.history import HISTORY_LIMIT, Tracked, tracked
+from app.web.notfound import NotFound
 from app.web.render import respond, wants_json
 
 router = APIRouter()
@@ -44,7 +45,7 @@ class Sides:
 def _indexed(idx: Index, path: str) -> Cassette:
     cassette = idx.cassette(path) if idx.summary(path) is not None else None
     if cassette is None:
-        raise HTTPException(404, f"not a cassette in the index: {path}")
+        raise NotFound(f"not a cassette in the index: {path}", path)
     return cassette
 
 

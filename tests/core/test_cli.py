@@ -37,10 +37,13 @@ def test_show_json_is_the_cassette_document(tmp_path: Path) -> None:
         "role": "assistant",
         "parts": [{"text": "Hello!", "type": "text"}],
         "interaction": 0,
+        "thread": 0,
     }
+    assert doc["threads"] == [{"id": 0, "label": "Hi", "interactions": [0], "parent": None}]
     it = doc["interactions"][0]
     for key in ("index", "method", "url", "status", "api", "usage", "chunks", "finish_reason"):
         assert key in it
+    assert (it["thread"], it["retry_of"]) == (0, None)
     code, out, _ = run("show", str(path), "--json", "--interaction", "0")
     assert json.loads(out)["index"] == 0
 
