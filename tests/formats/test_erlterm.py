@@ -18,12 +18,13 @@ def _binary(data: bytes) -> bytes:
 
 
 def test_binary_list_tuple_map_atom_numbers() -> None:
-    # [<<"ab">>, {ok, 7}] with a map #{<<"k">> => -2} as the improper tail's neighbour
+    # [<<"ab">>, {ok, 7}, #{<<"k">> => -2}]
     term = (
         bytes([131, 108, 0, 0, 0, 3])
         + _binary(b"ab")
         + bytes([104, 2, 119, 2]) + b"ok" + bytes([97, 7])
-        + bytes([116, 0, 0, 0, 1]) + _binary(b"k") + bytes([98]) + (-2).to_bytes(4, "big", signed=True)
+        + bytes([116, 0, 0, 0, 1]) + _binary(b"k")
+        + bytes([98]) + (-2).to_bytes(4, "big", signed=True)
         + bytes([106])
     )  # fmt: skip
     value = decode_term(term, LIMITS)
