@@ -2,9 +2,11 @@
 
 `{replay_id, interactions: [{request, response}]}`: the request has `method`, a templated
 `url` (`{MLDEV_URL_PREFIX}/models/...:generateContent`), `headers` and `body_segments`; the
-response has `status_code`, `headers`, `body_segments` (one per streamed chunk), base64
-`byte_segments`, and `sdk_response_segments` (the SDK's own parse of the same answer, not
-needed again). Templates become the real base URLs so the Gemini decoder knows the call.
+response has `status_code` (200 when left out, as in the SDK's model), `headers`,
+`body_segments` (one per streamed chunk), `byte_segments` (raw bytes the SDK cut to their
+first 100 bytes, written as text) and `sdk_response_segments` (the SDK's own parse of the
+same answer, not needed again). Templates become the real base URLs so the Gemini decoder
+knows the call.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.eventshape import StreamShape, frame_events
-from app.formats.fields import body_bytes, extra_keys, headers, mapping, status_code, text, unbase64
+from app.formats.fields import body_bytes, extra_keys, headers, mapping, status_code, text
 
 _PREFIXES = {
     "{MLDEV_URL_PREFIX}": "https://generativelanguage.googleapis.com/v1beta",
@@ -43,14 +45,26 @@ def _segments(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _response_body(response: dict[str, Any], url: str) -> bytes | None:
+def _response_body(response: dict[str, Any], url: str, out: CassetteBuilder) -> bytes | None:
     segments = _segments(response.get("body_segments"))
     if len(segments) > 1 or (segments and "streamGenerateContent" in url):
         return frame_events(segments, _SSE)
     if segments:
         return body_bytes(segments[0])
     chunks = _segments(response.get("byte_segments"))
-    return b"".join(unbase64(c) for c in chunks) if chunks else None
+    if not chunks:
+        return None
+    out.warn(
+        f"interaction {len(out.interactions)}: a byte body, of which the recorder kept "
+        "only the start of each segment"
+    )
+    return b"".join(body_bytes(c) or b"" for c in chunks)
+
+
+def _status(response: dict[str, Any]) -> int | None:
+    if "status_code" in response or not response.get("body_segments"):
+        return status_code(response.get("status_code"))
+    return 200
 
 
 class GenaiReplayReader:
@@ -82,9 +96,9 @@ class GenaiReplayReader:
                 url=url,
                 request_headers=headers(request.get("headers")),
                 request_body=body_bytes(body[0]) if len(body) == 1 else body_bytes(body or None),
-                status=status_code(response.get("status_code")),
+                status=_status(response),
                 response_headers=headers(response.get("headers")),
-                response_body=_response_body(response, url),
+                response_body=_response_body(response, url, out),
                 unread=[
                     *extra_keys("", item, _ITEM_KEYS),
                     *extra_keys("request", request, _REQUEST_KEYS),

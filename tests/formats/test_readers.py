@@ -390,3 +390,30 @@ def test_ruby_vcr_cut_before_recorded_with_is_an_error() -> None:
     assert [e.message for e in cassette.errors] == [
         "interaction 1 is cut off: the file ends before its recorded_at"
     ]
+
+
+def test_llama_stack_recorded_exception_keeps_status_and_error_body(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("llama-stack.exception.json"), "llama-stack", 1)
+    (only,) = cassette.interactions
+    assert only.response.status == 404
+    assert json.loads(only.response.body or b"")["error"]["code"] == "model_not_found"
+    assert "raised NotFoundError" in cassette.warnings[0].message
+
+
+def test_llama_stack_tool_call(read_fixture: Read) -> None:
+    (only,) = _only(read_fixture("llama-stack.tool.json"), "llama-stack", 1).interactions
+    assert (only.request.method, only.request.url) == ("CALL", "tool://tavily-search/web_search")
+    assert json.loads(only.request.body or b"") == {"query": "tallest tree species"}
+    assert b"Coast redwood" in (only.response.body or b"")
+
+
+def test_genai_byte_segments_are_kept_as_recorded_with_a_warning() -> None:
+    doc = {"replay_id": "files/download/test.mldev", "interactions": [{
+        "request": {"method": "get", "url": "{MLDEV_URL_PREFIX}/files/abc:download",
+                    "headers": {}, "body_segments": [{}]},
+        "response": {"headers": {}, "body_segments": [], "byte_segments": ["GIF89a..."],
+                     "sdk_response_segments": []},
+    }]}  # fmt: skip
+    cassette = read_cassette(json.dumps(doc).encode(), "download.json")
+    assert cassette.interactions[0].response.body == b"GIF89a..."
+    assert "only the start" in cassette.warnings[0].message
