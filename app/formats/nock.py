@@ -2,8 +2,9 @@
 
 Each definition has `scope` (origin, often with the port), `method`, `path`, the request
 `body`, `status`, the `response` and `rawHeaders` (a flat name, value, name, value list, or a
-mapping in newer nock). A response nock could not keep as text is stored as hex: one string
-with `responseIsBinary`, or, for gzip bodies of older nock, a list of hex chunks.
+mapping in newer nock; older nock wrote a `headers` mapping). A response nock could not keep
+as text is stored as hex: one string (marked `responseIsBinary` in newer nock), or, for a
+Content-Encoding such as gzip, a list of hex chunks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
-from app.formats.fields import body_bytes, extra_keys, headers, mapping, status_code, text
+from app.formats.fields import (
+    body_bytes,
+    extra_keys,
+    header,
+    headers,
+    mapping,
+    status_code,
+    text,
+)
 from app.model import Headers
 
 _KEYS = frozenset(
@@ -38,20 +47,20 @@ def _raw_headers(value: Any) -> Headers:
     return headers(value)
 
 
-def _hex_chunks(value: Any, binary: bool) -> bool:
-    """A list of hex strings is a body only when it is marked binary or starts a gzip stream."""
-    if not isinstance(value, list) or not value:
-        return False
-    if not all(isinstance(v, str) and _HEX.fullmatch(v) for v in value):
-        return False
-    return binary or value[0].lower().startswith("1f8b")
+def _is_hex(value: Any) -> bool:
+    return isinstance(value, str) and _HEX.fullmatch(value) is not None
 
 
-def _response(value: Any, binary: bool) -> bytes | None:
-    if _hex_chunks(value, binary):
+def _response(value: Any, binary: bool | None, pairs: Headers) -> bytes | None:
+    """Hex only where nock writes hex, so a JSON list or text that looks like hex stays as is."""
+    encoded = header(pairs, "content-encoding") is not None
+    chunks = isinstance(value, list) and bool(value) and all(_is_hex(v) for v in value)
+    if chunks and (binary or encoded or value[0].lower().startswith("1f8b")):
         return bytes.fromhex("".join(value))
-    if binary and isinstance(value, str) and _HEX.fullmatch(value):
-        return bytes.fromhex(value)
+    if _is_hex(value):
+        textual = any(t in (header(pairs, "content-type") or "") for t in ("json", "text"))
+        if binary or (binary is None and (encoded or not textual) and len(value) >= 16):
+            return bytes.fromhex(value)
     return body_bytes(value)
 
 
@@ -69,15 +78,21 @@ class NockBackReader:
         out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         for item in doc:
             item = mapping(item)
-            raw = item.get("rawHeaders", item.get("headers"))
+            response_headers = _raw_headers(item.get("rawHeaders", item.get("headers")))
+            flag = item.get("responseIsBinary")
+            binary = flag if isinstance(flag, bool) else None
             out.add(
                 method=text(item.get("method")),
                 url=_url(text(item.get("scope")), text(item.get("path"))),
                 request_headers=headers(item.get("reqheaders")),
                 request_body=body_bytes(item.get("body") or None),
                 status=status_code(item.get("status")),
-                response_headers=_raw_headers(raw),
-                response_body=_response(item.get("response"), item.get("responseIsBinary") is True),
+                response_headers=response_headers,
+                response_body=_response(
+                    item.get("response"),
+                    binary if isinstance(binary, bool) else None,
+                    response_headers,
+                ),
                 unread=extra_keys("", item, _KEYS),
             )
         return out.result()

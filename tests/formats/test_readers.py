@@ -417,3 +417,21 @@ def test_genai_byte_segments_are_kept_as_recorded_with_a_warning() -> None:
     cassette = read_cassette(json.dumps(doc).encode(), "download.json")
     assert cassette.interactions[0].response.body == b"GIF89a..."
     assert "only the start" in cassette.warnings[0].message
+
+
+def test_nock_older_headers_mapping_and_hex_chunks_of_another_encoding() -> None:
+    body = brotli.compress(b'{"ok": true}')
+    doc = [{"scope": "https://api.example.test:8443", "method": "POST", "path": "/v1/x",
+            "body": "", "status": 200, "response": [body[:4].hex(), body[4:].hex()],
+            "headers": {"content-encoding": "br", "content-type": "application/json"}}]  # fmt: skip
+    (only,) = read_cassette(json.dumps(doc).encode(), "old.json").interactions
+    assert only.request.url == "https://api.example.test:8443/v1/x"  # a port of its own is kept
+    assert only.response.body == b'{"ok": true}'
+
+
+def test_nock_json_that_looks_like_hex_stays_json() -> None:
+    doc = [{"scope": "https://api.example.test", "method": "GET", "path": "/ids",
+            "status": 200, "response": ["abcd", "ef01"],
+            "rawHeaders": ["Content-Type", "application/json"]}]  # fmt: skip
+    (only,) = read_cassette(json.dumps(doc).encode(), "ids.json").interactions
+    assert json.loads(only.response.body or b"") == ["abcd", "ef01"]
