@@ -1,7 +1,8 @@
 """ExVCR cassettes (Elixir): a JSON array of `{request, response}`.
 
 The request names its address `url` and its method in lower case; the response has
-`status_code`, `type` (`ok`, or `error` when the adapter failed) and `binary`. A binary body
+`status_code` (with httpc, `["HTTP/1.1", 200, "OK"]`), `type` (`ok`, or `error` when the
+client failed before any answer: no status, the reason as body) and `binary`. A binary body
 is base64 of the body as an Erlang term (`term_to_binary`), usually wrapping gzip bytes; it
 is unwrapped here so the usual Content-Encoding handling applies.
 """
@@ -13,7 +14,7 @@ import binascii
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext, ReadError
-from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
+from app.formats.build import CassetteBuilder
 from app.formats.erlterm import decode_term, iodata
 from app.formats.fields import body_bytes, extra_keys, headers, mapping, status_code, text
 
@@ -39,6 +40,12 @@ def _binary_body(value: Any, out: CassetteBuilder, index: int) -> bytes | None:
     return data
 
 
+def _status(value: Any) -> int | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, int) and not isinstance(v, bool)), None)
+    return status_code(value)
+
+
 class ExVcrReader:
     name = "exvcr"
 
@@ -54,7 +61,7 @@ class ExVcrReader:
         )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out = CassetteBuilder(self.name, ctx, frozenset({"url", "method"}))
         for index, item in enumerate(doc):
             item = mapping(item)
             request = mapping(item.get("request"))
@@ -64,14 +71,16 @@ class ExVcrReader:
                 response_body = _binary_body(body, out, index)
             else:
                 response_body = body_bytes(body)
-            if response.get("type") == "error":
+            failed = response.get("type") == "error"
+            if failed:
                 out.warn(f"interaction {index}: the HTTP client failed: {text(body)[:200]}")
+            status = _status(response.get("status_code"))
             out.add(
                 method=text(request.get("method")),
                 url=text(request.get("url")),
                 request_headers=headers(request.get("headers")),
                 request_body=body_bytes(request.get("body") or request.get("request_body") or None),
-                status=status_code(response.get("status_code")),
+                status=status,
                 response_headers=headers(response.get("headers")),
                 response_body=response_body,
                 unread=[
@@ -80,6 +89,8 @@ class ExVcrReader:
                     *extra_keys("response", response, _RESPONSE_KEYS),
                 ],
             )
+            if status is None and not failed and response_body is not None:
+                out.error(f"interaction {index} is cut off: no response status")
         return out.result()
 
 

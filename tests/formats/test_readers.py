@@ -435,3 +435,21 @@ def test_nock_json_that_looks_like_hex_stays_json() -> None:
             "rawHeaders": ["Content-Type", "application/json"]}]  # fmt: skip
     (only,) = read_cassette(json.dumps(doc).encode(), "ids.json").interactions
     assert json.loads(only.response.body or b"") == ["abcd", "ef01"]
+
+
+def test_exvcr_httpc_status_list_and_client_error() -> None:
+    doc = [
+        {"request": {"body": "", "headers": [], "method": "get", "options": {},
+                     "url": "http://localhost:11434/api/tags"},
+         "response": {"binary": False, "body": "{}", "headers": {"server": "Cowboy"},
+                      "status_code": ["HTTP/1.1", 200, "OK"], "type": "ok"}},
+        {"request": {"body": "", "headers": [], "method": "get", "options": [],
+                     "request_body": "", "url": "http://invalid.test/"},
+         "response": {"binary": False, "body": '{"__exception__":true,"reason":"nxdomain"}',
+                      "headers": [], "status_code": None, "type": "error"}},
+    ]  # fmt: skip
+    cassette = read_cassette(json.dumps(doc).encode(), "e.json")
+    ok, failed = cassette.interactions
+    assert (ok.response.status, failed.response.status) == (200, None)
+    assert cassette.errors == ()
+    assert "the HTTP client failed" in cassette.warnings[0].message
