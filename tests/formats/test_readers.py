@@ -14,6 +14,7 @@ import pytest
 
 from app.formats import read_cassette
 from app.formats.base import RawCassette, ReadLimits
+from app.streams import parse_eventstream
 
 Read = Callable[[str], RawCassette]
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -453,3 +454,36 @@ def test_exvcr_httpc_status_list_and_client_error() -> None:
     assert (ok.response.status, failed.response.status) == (200, None)
     assert cassette.errors == ()
     assert "the HTTP client failed" in cassette.warnings[0].message
+
+
+def test_bedrock_stream_chunks_become_event_stream_frames(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("stream-chunks.bedrock.chunks.txt"), "stream-chunks", 1)
+    (only,) = cassette.interactions
+    assert only.request.url == "/model/unknown/converse-stream"
+    framed = parse_eventstream(only.response.body or b"")
+    assert framed.warnings == []  # lengths and CRCs as Bedrock writes them
+    assert [f.event for f in framed.frames][:2] == ["messageStart", "contentBlockDelta"]
+    assert json.loads(framed.frames[1].data)["delta"]["text"] == "Three"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"error": {"message": "quota", "type": "insufficient_quota", "code": None}},
+        {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+        {"error": {"code": 400, "message": "bad", "status": "INVALID_ARGUMENT"}},
+        {"candidates": [{"content": {"parts": [{"text": "hi"}]}, "finishReason": "STOP"}]},
+        {"id": "c1", "finish_reason": "COMPLETE", "message": {"role": "assistant"}},
+        {"model": "llama3.2", "created_at": "2026-01-01T00:00:00Z", "response": "Hi", "done": True},
+    ],
+    ids=["openai-error", "anthropic-error", "gemini-error", "gemini-bare", "cohere-v2", "ollama"],
+)
+def test_bare_bodies_of_more_apis_are_response_bodies(body: dict[str, object]) -> None:
+    cassette = read_cassette(json.dumps(body).encode(), "body.json")
+    assert cassette.format == "response-body"
+    assert json.loads(cassette.interactions[0].response.body or b"") == body
+
+
+def test_a_json_file_with_an_error_key_among_others_is_not_a_recording() -> None:
+    doc = {"name": "my-project", "error": {"message": "a config value"}}
+    assert read_cassette(json.dumps(doc).encode(), "config.json").format == "unknown"
