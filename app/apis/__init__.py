@@ -131,6 +131,8 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
         warnings=tuple(decoded.warnings) + tuple(warnings),
         request_body=request_body,
         response_body=response_body,
+        response_id=decoded.response_id,
+        previous_response_id=decoded.previous_response_id,
     )
 
 
