@@ -91,7 +91,9 @@ def test_player_knows_the_message_a_stream_answers(make_client: MakeClient, tmp_
     assert "Answering the <a href=" in html
 
 
-def test_two_thousand_mixed_interactions_all_listed(make_client: MakeClient, tmp_path: Path) -> None:
+def test_two_thousand_mixed_interactions_all_listed(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
     """Identical requests, several APIs, calls that are not conversations, a malformed body:
     the page renders and every interaction is in exactly one thread or in none."""
     from tests.conversation.shapes import OpenAIChat, Raw
