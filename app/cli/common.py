@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
 from app.formats.base import ReadLimits
+from app.model import dump_json
 
 DEFAULT_ROOT = Path("cassettes")
 
@@ -42,7 +42,7 @@ max_size_option = click.option(
 
 
 def echo_json(value: Any) -> None:
-    click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
+    click.echo(dump_json(value, indent=True).decode())
 
 
 def error_line(path: str, message: str, line: int | None = None) -> None:

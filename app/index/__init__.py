@@ -163,9 +163,20 @@ class Index:
         batch: list[Extracted] = []
 
         def flush() -> None:
-            with conn:
+            try:
+                with conn:
+                    for ex in batch:
+                        schema.insert(conn, ex)
+            except (ValueError, OverflowError, sqlite3.IntegrityError):
+                # `schema.cell` makes every value storable; should a file still fail, it alone
+                # becomes an error entry instead of rolling back its whole batch.
                 for ex in batch:
-                    schema.insert(conn, ex)
+                    try:
+                        with conn:
+                            schema.insert(conn, ex)
+                    except (ValueError, OverflowError, sqlite3.IntegrityError) as exc:
+                        with conn:
+                            schema.insert(conn, _unstorable(ex, exc))
             batch.clear()
 
         def step(ex: Extracted) -> None:
@@ -281,7 +292,8 @@ class Index:
         )
         if row is None:
             return None
-        abspath, errors, _n_errors, _n_interactions, fmt = row
+        stored, errors, _n_errors, _n_interactions, fmt = row
+        abspath = schema.path_from_cell(stored)
         if not self._inside_roots(abspath):
             notes = tuple(Note(m) for m in json.loads(errors)) or (
                 Note("file is outside the served roots"),
@@ -312,6 +324,11 @@ class Index:
 def _corrupt(exc: sqlite3.DatabaseError) -> bool:
     """A damaged file ("malformed", "not a database"), not a lock or a constraint."""
     return type(exc) is sqlite3.DatabaseError
+
+
+def _unstorable(ex: Extracted, exc: Exception) -> Extracted:
+    reason = f"could not be stored in the index ({type(exc).__name__}: {exc})"
+    return _error_entry(Found(ex.path, ex.abspath, ex.size, ex.mtime_ns, reason))
 
 
 def _error_entry(f: Found) -> Extracted:

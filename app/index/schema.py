@@ -8,7 +8,11 @@ schema version differs it is rebuilt rather than migrated.
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
+from collections.abc import Sequence
+from typing import Any
 
 from app.index.extract import TOKEN_FIELDS, Extracted
 
@@ -73,6 +77,51 @@ _INTERACTION_SQL = (
 )
 
 
+# A recorded integer (status, token count, duration) can be any size; SQLite holds 64 bits and
+# SUM() fails on overflow. Every integer is clamped here so that even millions of clamped rows
+# still add up; no real count comes near 2^40 (about 1.1e12).
+INT_BOUND = 2**40
+
+
+def cell(value: Any) -> Any:
+    """One value as SQLite can always store it: the single place hostile values are made safe.
+
+    Integers out of range are clamped, NaN becomes NULL, and text with lone surrogates (a file
+    name that is not UTF-8, a JSON body escaping half a pair) gets U+FFFD instead of failing the
+    insert of every file in the batch.
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return max(-INT_BOUND, min(INT_BOUND, value))
+    if isinstance(value, float):
+        return None if math.isnan(value) else max(-1e300, min(1e300, value))
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+def safe_text(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def cells(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(cell(v) for v in values)
+
+
+def path_cell(abspath: str) -> bytes:
+    """File system paths are stored as the bytes the OS gave, so a non-UTF-8 name still opens."""
+    return os.fsencode(abspath)
+
+
+def path_from_cell(stored: str | bytes) -> str:
+    return os.fsdecode(stored)
+
+
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
@@ -110,27 +159,31 @@ def folder_of(path: str) -> str:
 
 
 def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
-    row = conn.execute("SELECT id FROM cassettes WHERE path=?", (ex.path,)).fetchone()
+    row = conn.execute("SELECT id FROM cassettes WHERE path=?", (cell(ex.path),)).fetchone()
     if row is not None:
         delete_cassette(conn, row[0])
     c = ex.cassette
     cols = ["path", "abspath", "folder", "size", "mtime_ns", *c.keys()]
-    values = [ex.path, ex.abspath, folder_of(ex.path), ex.size, ex.mtime_ns, *c.values()]
+    values = [
+        *cells([ex.path]),
+        path_cell(ex.abspath),
+        *cells([folder_of(ex.path), ex.size, ex.mtime_ns, *c.values()]),
+    ]
     cur = conn.execute(
         f"INSERT INTO cassettes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         values,
     )
     cid = cur.lastrowid
     assert cid is not None
-    conn.executemany(_INTERACTION_SQL, [(cid, *r) for r in ex.interactions])
+    conn.executemany(_INTERACTION_SQL, [cells((cid, *r)) for r in ex.interactions])
     conn.executemany(
         "INSERT OR IGNORE INTO tags(cassette_id, kind, value) VALUES (?, ?, ?)",
-        [(cid, k, v) for k, v in ex.tags],
+        [cells((cid, k, v)) for k, v in ex.tags],
     )
     for interaction, message, role, text in ex.docs:
         cur = conn.execute(
             "INSERT INTO docs(cassette_id, interaction, message, role) VALUES (?, ?, ?, ?)",
-            (cid, interaction, message, role),
+            cells((cid, interaction, message, role)),
         )
-        conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+        conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, cell(text)))
     return cid

@@ -91,6 +91,7 @@ class LiveIndex:
             # request that needs an estimate (it takes a second or two to import).
             usage.warm_up()
             self.index.refresh()
+            self.failure = None
             self._warm_memo()
             # Everything loaded so far lives as long as the server: keep it out of the cyclic
             # collector's full passes, which otherwise pause a request now and then (~100 ms).
@@ -123,6 +124,8 @@ class LiveIndex:
             paths = {Path(p) for _, p in changes}
             try:
                 self.index.refresh_paths(paths)
+                # The banner says what is wrong now: once a refresh succeeds, nothing is.
+                self.failure = None
                 self._warm_memo()
             except Exception as exc:
                 self.failure = f"{type(exc).__name__}: {exc}"

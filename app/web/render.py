@@ -11,13 +11,13 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 import app
 from app import charts, playback
+from app.model import dump_json
 from app.web import formatting, markup, urls
 from app.web.transcript import safe_image_url
 
@@ -34,7 +34,7 @@ class JSONBody(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return dump_json(content)
 
 
 @lru_cache(maxsize=4)

@@ -7,6 +7,7 @@ parameters so a test can pick the smallest input that still exercises the defenc
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -107,3 +108,67 @@ def hidden_nesting(groups: int, width: int = 50) -> bytes:
     """
     group = b"[" * width + b'"' + b"]" * width + b'", '
     return b"interactions: " + group * groups + b"]" * (width * groups) + b"\n"
+
+
+# --- one bad file among good ones (issue: hostile recordings and neighbours) ------------------
+
+
+def out_of_range_numbers() -> dict[str, bytes]:
+    """Cassettes whose integers do not fit SQLite's 64 bits: a status, token counts, a duration."""
+    ask = chat_request([{"role": "user", "content": "Count."}])
+    huge = 2**64 + 7
+    return {
+        "status-2-63.yaml": govcr([(ask, chat_response("ok"))], status=2**63).encode(),
+        "tokens-2-64.yaml": govcr(
+            [(ask, chat_response("ok", prompt_tokens=huge, completion_tokens=huge))]
+        ).encode(),
+        "tokens-negative.yaml": govcr(
+            [(ask, chat_response("ok", prompt_tokens=-(2**70), completion_tokens=1))]
+        ).encode(),
+        "duration-huge.yaml": govcr([(ask, chat_response("ok"))])
+        .replace("duration: 1.25s", f"duration: {10**30}s")
+        .encode(),
+    }
+
+
+NON_UTF8_NAMES = (b"caf\xe9.yaml", b"caf\xff.yaml", b"\xc0\xaf-overlong.yaml")
+
+
+def write_non_utf8_names(folder: Path) -> list[Path]:
+    """Cassette files whose names are not valid UTF-8 (two of them look alike once replaced)."""
+    written = []
+    for raw in NON_UTF8_NAMES:
+        path = Path(os.fsdecode(os.fsencode(folder) + b"/" + raw))
+        path.write_bytes(good_cassette("a name that is not UTF-8"))
+        written.append(path)
+    return written
+
+
+def write_deep_tree(folder: Path, depth: int) -> Path:
+    """A cassette `depth` folders down (`d/d/d/.../deep.yaml`), made without recursion."""
+    current = folder
+    for _ in range(depth):
+        current = current / "d"
+        os.mkdir(current)
+    leaf = current / "deep.yaml"
+    leaf.write_bytes(good_cassette("from the bottom of a deep tree"))
+    return leaf
+
+
+def remove_tree(folder: Path) -> None:
+    """`rm -rf` without recursion (shutil.rmtree recurses per level and fails on a deep tree)."""
+    stack = [str(folder)]
+    while stack:
+        top = stack[-1]
+        subfolders = []
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                else:
+                    os.unlink(entry.path)
+        if subfolders:
+            stack.extend(subfolders)
+        else:
+            os.rmdir(top)
+            stack.pop()
