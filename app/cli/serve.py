@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 from pathlib import Path
 
 import click
@@ -38,6 +39,14 @@ def is_loopback(host: str) -> bool:
     envvar="TAPEDECK_AUTH_TOKEN",
     help="Require this token (Bearer header, or ?token= once). Env: TAPEDECK_AUTH_TOKEN.",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host is NAME (repeatable); loopback names and --host "
+    "always are, any other is refused (DNS rebinding).",
+)
 def serve(
     paths: tuple[Path, ...],
     host: str,
@@ -45,6 +54,7 @@ def serve(
     index_file: Path | None,
     no_watch: bool,
     auth_token: str | None,
+    allow_hosts: tuple[str, ...],
 ) -> None:
     """Serve the dashboard for the cassettes under PATH (default ./cassettes).
 
@@ -54,13 +64,22 @@ def serve(
     import uvicorn
 
     from app.web import Settings, create_app
+    from app.web.security import allowed_hosts
 
     roots = roots_or_default(paths)
+    if auth_token is None and "TAPEDECK_AUTH_TOKEN" in os.environ:
+        auth_token = os.environ["TAPEDECK_AUTH_TOKEN"]  # click reads an empty variable as unset
+    if auth_token is not None and not auth_token.strip():
+        raise click.UsageError(
+            "the auth token is empty (--auth-token or TAPEDECK_AUTH_TOKEN): an empty token "
+            "would let everyone in; give a real token, or unset it to serve without one"
+        )
     settings = Settings(
         roots=roots,
         index_path=index_file or default_index_path(roots),
         watch=not no_watch,
-        auth_token=auth_token or None,
+        auth_token=auth_token,
+        allowed_hosts=allowed_hosts(host, allow_hosts),
     )
     try:
         app = create_app(settings)

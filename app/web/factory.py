@@ -17,7 +17,7 @@ from starlette.responses import Response
 from app.web import ROUTERS
 from app.web.live import LiveIndex
 from app.web.render import JSONBody, asset_dir
-from app.web.security import SecurityHeaders, TokenGate
+from app.web.security import HostGuard, SecurityHeaders, TokenGate
 from app.web.settings import Settings
 
 log = logging.getLogger("tapedeck.web")
@@ -47,8 +47,10 @@ def build_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    if settings.auth_token:
+    if settings.auth_token is not None:
         app.add_middleware(TokenGate, token=settings.auth_token)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(HostGuard, hosts=settings.allowed_hosts)  # before the token gate
     app.add_middleware(SecurityHeaders)  # added last: outermost, so it covers every answer
     return app
 

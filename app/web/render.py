@@ -19,7 +19,7 @@ import app
 from app import charts, playback
 from app.model import dump_json
 from app.web import formatting, markup, urls
-from app.web.transcript import safe_image_url
+from app.web.transcript import remote_image_url, safe_image_url
 
 
 def asset_dir(name: str) -> Path:
@@ -49,6 +49,7 @@ def environment(templates: Path) -> Environment:
     env.filters.update(formatting.FILTERS)
     env.filters.update(markup.FILTERS)
     env.filters["safe_image"] = safe_image_url
+    env.filters["remote_image"] = remote_image_url
     env.globals.update(
         cassette_url=urls.cassette_url,
         message_url=urls.message_url,

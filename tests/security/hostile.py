@@ -172,3 +172,17 @@ def remove_tree(folder: Path) -> None:
         else:
             os.rmdir(top)
             stack.pop()
+
+
+TRACKER = "https://tracker.example/pixel.gif"
+
+
+def remote_image_cassette(tracker: str = TRACKER) -> bytes:
+    """A remote image in recorded Markdown and as a user's image part: neither may load on view."""
+    content = [
+        {"type": "text", "text": "What is in this picture?"},
+        {"type": "image_url", "image_url": {"url": f"{tracker}?part=1"}},
+    ]
+    ask = chat_request([{"role": "user", "content": content}])
+    answer = f"Here: ![pixel]({tracker}?md=1) and <img src='{tracker}?html=1'>"
+    return govcr([(ask, chat_response(answer))]).encode()

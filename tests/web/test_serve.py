@@ -37,7 +37,7 @@ def test_serve_defaults_to_loopback_and_prints_the_url(
     assert "http://127.0.0.1:8000/" in result.output
     assert captured["host"] == "127.0.0.1"
     assert captured["port"] == 8000
-    with TestClient(captured["app"]) as client:
+    with TestClient(captured["app"], base_url="http://127.0.0.1:8000") as client:
         assert captured["app"].state.live.ready.wait(30)
         assert client.get("/healthz").json()["cassettes"] == 6
 
@@ -64,7 +64,7 @@ def test_serve_beyond_loopback_warns_and_takes_a_token_from_env(
     assert result.exit_code == 0, result.output
     assert "warning: listening on 0.0.0.0" in result.output
     assert captured["app"].state.settings.auth_token == "tok-123"
-    with TestClient(captured["app"]) as client:
+    with TestClient(captured["app"], base_url="http://127.0.0.1:8000") as client:
         assert client.get("/healthz").status_code == 401
 
 
