@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import queries, schema
+from app.index import owner, queries, schema
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, make_roots, walk, within
@@ -66,9 +66,14 @@ class Index:
                     f"the index file {self.db_path} is inside the served root {root.path}; "
                     "choose a place outside it with --index"
                 )
+        try:
+            owner.check(self.db_path)
+        except owner.NotAnIndexError as exc:
+            raise IndexLocationError(str(exc)) from exc
         self.limits = limits or ReadLimits()
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._checked = False
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
@@ -81,6 +86,7 @@ class Index:
             if not _corrupt(exc):
                 raise
             self._rebuild_file()
+        owner.claim(self.db_path)
 
     # -- connections -------------------------------------------------------------------------
 
@@ -91,6 +97,12 @@ class Index:
             self._local.conn = conn
             self._connections.append(conn)
         return conn
+
+    def rebuild(self) -> RefreshResult:
+        """Throw the file away and index everything again (after damage found mid-request)."""
+        with self._write_lock:
+            self._rebuild_file()
+        return self.refresh()
 
     def close(self) -> None:
         for conn in self._connections:
@@ -104,6 +116,9 @@ class Index:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
         schema.ensure_schema(self._conn())
+        owner.claim(self.db_path)
+        with self._cache_lock:
+            self._cache.clear()
 
     # -- refresh -----------------------------------------------------------------------------
 
@@ -113,6 +128,12 @@ class Index:
 
     def refresh(self, progress: Progress | None = None) -> RefreshResult:
         with self._write_lock:
+            if not self._checked:
+                # Once per process, before the first refresh: damage in the middle of the file
+                # would otherwise surface as an error on every page that reads it.
+                self._checked = True
+                if not schema.quick_check(self._conn()):
+                    self._rebuild_file()
             try:
                 return self._refresh(progress)
             except sqlite3.DatabaseError as exc:

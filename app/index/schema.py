@@ -12,11 +12,13 @@ import math
 import os
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from app.index.extract import TOKEN_FIELDS, Extracted
+from app.index.owner import APPLICATION_ID
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TOKENS_DDL = ", ".join(f"{f} INTEGER" for f in TOKEN_FIELDS)
 
@@ -123,7 +125,10 @@ def path_from_cell(stored: str | bytes) -> str:
 
 
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    # As a `file:` URI built from the path, so `%2E%2E`, `#` and `?` in a name are taken
+    # literally instead of being read by SQLite's URI parser.
+    base = Path(path).absolute().as_uri()
+    uri = f"{base}?mode=ro" if readonly else base
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA busy_timeout=30000")
     if not readonly:
@@ -141,7 +146,20 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.executescript(DDL)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    # The marker that says this file is a Tapedeck index (app.index.owner reads it).
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('application', 'tapedeck')")
     conn.commit()
+
+
+def quick_check(conn: sqlite3.Connection) -> bool:
+    """SQLite's own check of every page's structure (not of index contents): damage in the
+    middle of the file is otherwise only found by the query that happens to read it."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    return rows == [("ok",)]
 
 
 def delete_cassette(conn: sqlite3.Connection, cassette_id: int) -> None:

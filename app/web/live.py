@@ -36,6 +36,7 @@ class LiveIndex:
         self._memo: OrderedDict[tuple[int, Hashable], object] = OrderedDict()
         self._memo_lock = threading.Lock()
         self._keep_warm: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
+        self._rebuilding = False
 
     @property
     def status(self) -> IndexStatus:
@@ -100,6 +101,27 @@ class LiveIndex:
             self.failure = f"{type(exc).__name__}: {exc}"
         finally:
             self.ready.set()
+
+    def recover(self) -> None:
+        """A request met a damaged index file: rebuild it in the background, once at a time."""
+        with self._memo_lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+
+        def rebuild() -> None:
+            try:
+                self.index.rebuild()
+                self.failure = None
+                with self._memo_lock:
+                    self._memo.clear()
+            except Exception as exc:
+                self.failure = f"{type(exc).__name__}: {exc}"
+            finally:
+                with self._memo_lock:
+                    self._rebuilding = False
+
+        self._spawn(rebuild, "tapedeck-rebuild")
 
     def _warm_memo(self) -> None:
         """Compute the home page's aggregates, and the entries kept warm, for the new generation
