@@ -14,6 +14,7 @@ from app.cli.common import (
     max_size_option,
     progress_bar,
     roots_or_default,
+    say,
 )
 from app.index import Index, IndexLocationError, default_index_path
 
@@ -59,11 +60,11 @@ def index(
     else:
         for e in result.errors:
             error_line(e.path, e.error, e.line)
-        click.echo(
+        say(
             f"{result.cassettes} cassettes, {result.interactions} interactions"
             f" ({result.read} read, {result.removed} removed, {len(result.errors)} unreadable)"
         )
         if sys.stdout.isatty():
-            click.echo(f"index: {db}")
+            say(f"index: {db}")
     if result.errors:
         sys.exit(1)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import echo_json, limits_from, max_size_option, roots_or_default
+from app.cli.common import echo_json, limits_from, max_size_option, roots_or_default, say
 from app.review.lint import DEFAULT_MAX_BODY_BYTES, Finding, is_blocking, lint_roots
 
 
@@ -51,9 +51,9 @@ def lint(paths: tuple[Path, ...], fmt: str, max_body_kb: int, max_size_mb: float
         )
     else:
         for f in findings:
-            click.echo(finding_line(f))
+            say(finding_line(f))
         if findings:
-            click.echo(
+            say(
                 f"{len(findings)} findings: {len(blocking)} errors, "
                 f"{len(findings) - len(blocking)} warnings",
                 err=True,

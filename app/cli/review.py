@@ -14,6 +14,7 @@ from app.cli.common import (
     limits_from,
     max_size_option,
     roots_or_default,
+    say,
 )
 from app.cli.lint import finding_line
 from app.review import git
@@ -175,9 +176,9 @@ def review_command(
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "markdown":
-        click.echo(review_markdown(result))
+        say(review_markdown(result))
     else:
-        click.echo(review_text(result))
+        say(review_text(result))
     for error in result.errors:
         error_line(error.path, error.message, error.line)
     sys.exit(1 if result.errors else 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import roots_or_default
+from app.cli.common import roots_or_default, say
 from app.index import IndexLocationError, default_index_path
 
 _LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -86,7 +86,7 @@ def serve(
     except IndexLocationError as exc:
         raise click.UsageError(str(exc)) from exc
     if not is_loopback(host):
-        click.secho(
+        say(
             f"warning: listening on {host}, beyond this machine; recordings may hold private data."
             + ("" if auth_token else " Consider --auth-token."),
             fg="yellow",
@@ -94,5 +94,5 @@ def serve(
         )
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    click.echo(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
+    say(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
     uvicorn.run(app, host=host, port=port, log_level="warning")

