@@ -55,8 +55,10 @@ CREATE TABLE IF NOT EXISTS interactions(
   cost_usd REAL, cost_source TEXT, n_chunks INTEGER,
   PRIMARY KEY(cassette_id, idx)
 ) WITHOUT ROWID;
+-- Columns in primary-key order: with another order SQLite 3.40's quick_check reports a
+-- false "NULL value in tags.cassette_id" for every row of this WITHOUT ROWID table.
 CREATE TABLE IF NOT EXISTS tags(
-  cassette_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+  kind TEXT NOT NULL, value TEXT NOT NULL, cassette_id INTEGER NOT NULL,
   PRIMARY KEY(kind, value, cassette_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_cassette ON tags(cassette_id);
@@ -172,14 +174,28 @@ def delete_cassette(conn: sqlite3.Connection, cassette_id: int) -> None:
     conn.execute("DELETE FROM cassettes WHERE id=?", (cassette_id,))
 
 
+def delete_path(conn: sqlite3.Connection, path: str) -> None:
+    ids = "SELECT id FROM cassettes WHERE path=?"
+    # A plain table first: its DELETE takes the write lock even when it matches no row.
+    conn.execute(f"DELETE FROM tags WHERE cassette_id IN ({ids})", (path,))
+    conn.execute(
+        f"DELETE FROM fts WHERE rowid IN (SELECT rowid FROM docs WHERE cassette_id IN ({ids}))",
+        (path,),
+    )
+    for table in ("docs", "interactions"):
+        conn.execute(f"DELETE FROM {table} WHERE cassette_id IN ({ids})", (path,))
+    conn.execute("DELETE FROM cassettes WHERE path=?", (path,))
+
+
 def folder_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
-    row = conn.execute("SELECT id FROM cassettes WHERE path=?", (cell(ex.path),)).fetchone()
-    if row is not None:
-        delete_cassette(conn, row[0])
+    # Delete first, by path: a write as the transaction's first statement takes the write lock
+    # before anything is read, so a second server refreshing the same index waits for this one
+    # (busy_timeout) instead of racing it to a UNIQUE(path) IntegrityError or a stale snapshot.
+    delete_path(conn, cell(ex.path))
     c = ex.cassette
     cols = ["path", "abspath", "folder", "size", "mtime_ns", *c.keys()]
     values = [

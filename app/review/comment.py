@@ -99,7 +99,7 @@ def read_side(rev: str | None, path: str, root: Path, limits: ReadLimits) -> Sid
     """PATH at REV, or in the working tree when REV is None."""
     try:
         if rev is None:
-            return Side(read_file_bytes(root / path, limits))
+            return Side(read_file_bytes(git.worktree_file(root, path), limits))
         return Side(git.read_blob(rev, path, root))
     except (FileReadError, git.GitError) as exc:
         return Side(None, str(exc))

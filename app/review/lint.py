@@ -15,6 +15,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from app import model, secrets
+from app.apis.base import url_error
 from app.formats import read_cassette
 from app.formats.base import RawInteraction, ReadLimits
 from app.index.scan import make_roots, walk
@@ -105,6 +106,9 @@ def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Itera
     ]
     for message in dict.fromkeys(leaks):  # one finding per distinct leak
         yield Finding(path, "error", "secret", message, raw.index)
+    bad_url = url_error(req.url)
+    if bad_url is not None:  # nor can its secrets be checked: the file must be looked at
+        yield Finding(path, "error", "unreadable", bad_url, raw.index)
     if resp.status is not None and resp.status >= 400:
         yield Finding(path, "warning", "failed", f"HTTP {resp.status}", raw.index)
     for side, body in (("request", req.body), ("response", resp.body)):

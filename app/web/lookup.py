@@ -14,7 +14,7 @@ from fastapi import HTTPException
 from app.index import CassetteSummary, Index
 from app.model import Cassette, Interaction
 
-_SUFFIX = re.compile(r"^(?P<path>.+)/interactions/(?P<index>[0-9]{1,9})/?$")
+_SUFFIX = re.compile(r"^(?P<path>.+)/interactions/(?P<index>[0-9]{1,9})/?$", re.S)
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,11 @@ class Found:
 
 
 def _plausible(path: str) -> bool:
+    """Cheap refusals before the index is asked. A backslash is an ordinary character in a
+    POSIX file name (only paths the index holds resolve, so it cannot climb out of a root)."""
     parts = path.split("/")
     return (
         bool(path)
-        and "\\" not in path
         and "\x00" not in path
         and all(p not in ("", ".", "..") for p in parts)
     )

@@ -214,3 +214,19 @@ def terminal_attack_cassette(marker: str = "") -> bytes:
     return govcr(
         [(ask, answer)], url=f"https://api.openai.com/v1/chat/completions?x={attacks}", status=500
     ).encode()
+
+
+def unparseable_url_cassette() -> bytes:
+    """Three interactions; the middle one's URL cannot be parsed (`http://[` opens an IPv6
+    literal that never closes)."""
+    ask = chat_request([{"role": "user", "content": "Which one breaks?"}])
+    text = govcr([(ask, chat_response(f"answer {i}")) for i in range(3)])
+    first = text.index("https://api.openai.com")
+    second = text.index("https://api.openai.com", first + 1)
+    return (
+        text[:second] + "http://[broken" + text[second + len("https://api.openai.com") :]
+    ).encode()
+
+
+# File names that are ordinary on POSIX but awkward in URLs and lists.
+AWKWARD_NAMES = ("back\\slash.yaml", "new\nline.yaml", "tab\there.yaml", "pct%2E%2E.yaml")
