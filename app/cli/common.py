@@ -28,7 +28,8 @@ def roots_or_default(paths: Sequence[Path]) -> list[Path]:
 
 
 def limits_from(max_size_mb: float) -> ReadLimits:
-    return ReadLimits(max_bytes=int(max_size_mb * 1024 * 1024))
+    size = int(max_size_mb * 1024 * 1024)
+    return ReadLimits(max_bytes=size, max_expanded_bytes=size)
 
 
 max_size_option = click.option(

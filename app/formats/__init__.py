@@ -29,7 +29,7 @@ from dataclasses import replace
 from app.formats.base import RawCassette, ReadContext, Reader, ReadError, ReadLimits
 from app.formats.ddagent import DD_TEST_AGENT
 from app.formats.document import describe, parse_document
-from app.formats.fields import GZIP_MAGIC, gunzip
+from app.formats.fields import GZIP_MAGIC, expansion_budget, gunzip
 from app.formats.govcr import GO_VCR_V1, GO_VCR_V2
 from app.formats.har import HAR
 from app.formats.httprr import HTTPRR
@@ -91,7 +91,8 @@ def _read(data: bytes, ctx: ReadContext) -> RawCassette:
 def read_cassette(data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawCassette:  # noqa: B008
     """Read any supported cassette; never raises, a bad file gives format "unknown" and errors."""
     try:
-        return _read(data, ReadContext(name, limits))
+        with expansion_budget(limits.max_expanded_bytes):
+            return _read(data, ReadContext(name, limits))
     except ReadError as exc:
         return _failed(str(exc), exc.line)
     except MemoryError:

@@ -78,6 +78,7 @@ class Index:
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, int, int], Cassette] = OrderedDict()
+        self._loading: dict[tuple[str, int, int], threading.Lock] = {}
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
         try:
@@ -330,12 +331,21 @@ class Index:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        cassette = load_cassette(Path(abspath), path, self.limits)
-        with self._cache_lock:
-            self._cache[key] = cassette
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return cassette
+            loading = self._loading.setdefault(key, threading.Lock())
+        # One load per file at a time: four viewers opening the same large cassette wait for
+        # the first one's result instead of holding four decoded copies at once.
+        with loading:
+            with self._cache_lock:
+                hit = self._cache.get(key)
+            if hit is None:
+                hit = load_cassette(Path(abspath), path, self.limits)
+            with self._cache_lock:
+                self._cache[key] = hit
+                self._cache.move_to_end(key)
+                while len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+                self._loading.pop(key, None)
+        return hit
 
     def _inside_roots(self, abspath: str) -> bool:
         real = os.path.realpath(abspath)

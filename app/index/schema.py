@@ -81,9 +81,9 @@ _INTERACTION_SQL = (
 )
 
 
-# A recorded integer (status, token count, duration) can be any size; SQLite holds 64 bits and
-# SUM() fails on overflow. Every integer is clamped here so that even millions of clamped rows
-# still add up; no real count comes near 2^40 (about 1.1e12).
+# A recorded integer (status, token count, index) can be any size; SQLite holds 64 bits and
+# SUM() fails on overflow. Every recorded integer is clamped here so that even millions of
+# clamped rows still add up; no real count comes near 2^40 (about 1.1e12).
 INT_BOUND = 2**40
 
 
@@ -201,7 +201,10 @@ def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
     values = [
         *cells([ex.path]),
         path_cell(ex.abspath),
-        *cells([folder_of(ex.path), ex.size, ex.mtime_ns, *c.values()]),
+        cell(folder_of(ex.path)),
+        ex.size,  # from the OS, 64-bit already, and compared exactly on every refresh
+        ex.mtime_ns,
+        *cells(list(c.values())),
     ]
     cur = conn.execute(
         f"INSERT INTO cassettes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",

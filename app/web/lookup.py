@@ -28,11 +28,7 @@ def _plausible(path: str) -> bool:
     """Cheap refusals before the index is asked. A backslash is an ordinary character in a
     POSIX file name (only paths the index holds resolve, so it cannot climb out of a root)."""
     parts = path.split("/")
-    return (
-        bool(path)
-        and "\x00" not in path
-        and all(p not in ("", ".", "..") for p in parts)
-    )
+    return bool(path) and "\x00" not in path and all(p not in ("", ".", "..") for p in parts)
 
 
 def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:

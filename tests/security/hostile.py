@@ -230,3 +230,52 @@ def unparseable_url_cassette() -> bytes:
 
 # File names that are ordinary on POSIX but awkward in URLs and lists.
 AWKWARD_NAMES = ("back\\slash.yaml", "new\nline.yaml", "tab\there.yaml", "pct%2E%2E.yaml")
+
+
+def gzip_bomb_cassette(bombs: int = 10, expands_to: int = 120 << 20) -> bytes:
+    """`bombs` interactions whose gzip response bodies each inflate to `expands_to` bytes of JSON
+    text (~160 KB of base64 each for 120 MiB): a 1.6 MB file that would need GBs to decode."""
+    import base64
+    import zlib
+
+    chunk = b'{"a": "' + b"x" * (1 << 20) + b'"}\n'
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [compressor.compress(chunk) for _ in range(expands_to // len(chunk))]
+    body = b"".join(parts) + compressor.flush()
+    encoded = base64.b64encode(body).decode()
+    lines = ["version: 2", "interactions:"]
+    for i in range(bombs):
+        lines += [
+            f"- id: {i}",
+            "  request:",
+            "    url: https://api.openai.com/v1/chat/completions",
+            "    method: POST",
+            "    body: '{}'",
+            "  response:",
+            "    code: 200",
+            "    headers:",
+            "      Content-Encoding: [gzip]",
+            "      Content-Type: [application/json]",
+            f"    body: !!binary {encoded}",
+        ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def alias_body_cassette(reuses: int = 1500, body_bytes: int = 1 << 20) -> bytes:
+    """One `body_bytes` answer anchored once and aliased by `reuses` interactions."""
+    answer = chat_response("y" * body_bytes)
+    ask = chat_request([{"role": "user", "content": "again"}])
+    lines = ["version: 2", "interactions:"]
+    for i in range(reuses):
+        body = f"&answer {json.dumps(answer)}" if i == 0 else "*answer"
+        lines += [
+            f"- id: {i}",
+            "  request:",
+            "    url: https://api.openai.com/v1/chat/completions",
+            "    method: POST",
+            f"    body: {json.dumps(ask)}",
+            "  response:",
+            "    code: 200",
+            f"    body: {body}",
+        ]
+    return ("\n".join(lines) + "\n").encode()
