@@ -67,10 +67,10 @@ def _json_safe(m: re.Match[str]) -> str:
     return f"\\u{ord(m[0]):04x}"
 
 
-def say(text: str, err: bool = False, fg: str | None = None) -> None:
+def say(text: str, err: bool = False, fg: str | None = None, nl: bool = True) -> None:
     """Every line a command prints goes through here, so recorded text cannot drive the
     terminal: a cassette is someone else's file."""
-    click.secho(terminal_safe(text), err=err, fg=fg)
+    click.secho(terminal_safe(text), err=err, fg=fg, nl=nl)
 
 
 def echo_json(value: Any) -> None:
@@ -78,6 +78,15 @@ def echo_json(value: Any) -> None:
     # JSON string), for whoever pipes the output into a terminal.
     text = dump_json(value, indent=True).decode()
     click.echo(_SURROGATE.sub("\ufffd", _UNSAFE.sub(_json_safe, text)))
+
+
+def index_note(db: Path) -> str:
+    """Where the index is, and how to look inside it without getting in the server's way."""
+    return (
+        f"index: {db}\n"
+        "  (SQLite in WAL mode: it can be read while serving, opened read-only,"
+        " e.g. `sqlite3 -readonly FILE` or `datasette FILE`)"
+    )
 
 
 def error_line(path: str, message: str, line: int | None = None) -> None:

@@ -7,6 +7,7 @@ database with a table of its own.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import sqlite3
 import time
@@ -67,9 +68,8 @@ def root(tmp_path: Path) -> Path:
 def test_a_file_tapedeck_did_not_make_is_refused_untouched(
     tmp_path: Path, root: Path, kind: str, command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    serve = importlib.import_module("app.cli.serve")
+    monkeypatch.setattr(serve, "run_server", lambda app, sock: None)
     home = tmp_path / "home"
     home.mkdir()
     target = home / "data.db"
@@ -77,7 +77,7 @@ def test_a_file_tapedeck_did_not_make_is_refused_untouched(
     before = fingerprint(home)
     result = CliRunner().invoke(
         main,
-        [command, str(root), "--index", str(target), "--no-watch"]
+        [command, str(root), "--index", str(target), "--no-watch", "--port", "0"]
         if command == "serve"
         else [command, str(root), "--index", str(target)],
     )

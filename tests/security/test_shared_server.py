@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.cli import main
+from app.cli.serve import open_socket as serve_open
 from app.web import Settings, create_app
 from tests.browser.server import free_port
 from tests.conftest import REPO
@@ -38,11 +40,13 @@ def root(tmp_path: Path) -> Path:
 def run_serve(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], env: dict[str, str]
 ) -> tuple[Any, FastAPI | None]:
-    """`tapedeck serve` up to the point it would start uvicorn; returns the output and the app."""
+    """`tapedeck serve` up to the point it would start uvicorn; returns the output and the app.
+    The socket is a loopback one whatever the host asked for: these tests read what is printed
+    and the app, and an address like 192.168.1.20 may not be this machine's."""
     started: dict[str, Any] = {}
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    serve = importlib.import_module("app.cli.serve")  # the module, not the command
+    monkeypatch.setattr(serve, "open_socket", lambda host, port: serve_open("127.0.0.1", 0))
+    monkeypatch.setattr(serve, "run_server", lambda app, sock: started.update(app=app))
     result = CliRunner().invoke(
         main, ["serve", *args, "--index", str(tmp_path / "i.sqlite3"), "--no-watch"], env=env
     )
@@ -188,12 +192,12 @@ def raw_get(base: str, target: str, host: str, accept: str = "*/*", cookie: str 
 
 
 def served_app(root: Path, tmp_path: Path, args: list[str], env: dict[str, str]) -> FastAPI:
-    """The app exactly as `tapedeck serve ARGS` builds it (uvicorn.run intercepted)."""
+    """The app exactly as `tapedeck serve ARGS` builds it (its server is not started)."""
     started: dict[str, Any] = {}
-    import uvicorn
-
+    serve = importlib.import_module("app.cli.serve")
     mp = pytest.MonkeyPatch()
-    mp.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app))
+    mp.setattr(serve, "open_socket", lambda host, port: serve_open("127.0.0.1", 0))
+    mp.setattr(serve, "run_server", lambda app, sock: started.update(app=app))
     try:
         result = CliRunner().invoke(
             main,
