@@ -68,8 +68,11 @@ def unlinked(text: str) -> str:
 def md_escape(text: str) -> str:
     """Recorded text as inline Markdown that renders as itself: markup characters escaped,
     HTML as text, one line, mentions and issue references unlinked."""
-    text = re.sub(r"([\\`*_\[\]|~!#+\-=])", r"\\\1", visible(text))
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # `1.` would start an ordered list
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", visible(text))
+    # What starts a block at the start of a line (`# `, `- `, `+ `, `= `, `1. `); a fragment
+    # may be the start of a line, so its first character is escaped.
+    text = re.sub(r"^([#+\-=])", r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return unlinked(text)
 
@@ -240,7 +243,8 @@ def message_item(m: MessageChange, style: Style) -> Item:
     if m.change != "edited":
         return Item(f"{head}: {style.esc(m.summary)}")
     parts = [part_item(p, style) for p in m.parts]
-    if len(m.parts) == 1 and m.parts[0].type == "text" and not parts[0].children:
+    one = m.parts[0] if len(m.parts) == 1 else None
+    if one is not None and one.type == "text" and one.change == "edited" and one.words:
         return Item(f"{head}: {words_text(m.parts[0].words, style)}")  # one line for one edit
     return Item(head, parts)
 
