@@ -26,6 +26,7 @@ _CONTEXT_WORDS = 6
 _REWRITE_KEPT = 0.5
 _LONG_WORDS = 40
 _EXCERPT_WORDS = 30
+_RUN_CHARS = 400
 # Control characters (a newline in a file name ends an HTML block) become visible escapes.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # `@name` and `#123` notify people and link issues on GitHub; a word joiner after the sign
@@ -104,10 +105,10 @@ def _marked(mark: str, text: str) -> str:
 
 
 TEXT = Style(
-    code=lambda s: s,
-    ins=lambda s: "{+" + s + "+}",
-    dele=lambda s: "[-" + s + "-]",
-    esc=lambda s: s,
+    code=visible,
+    ins=lambda s: "{+" + visible(s) + "+}",
+    dele=lambda s: "[-" + visible(s) + "-]",
+    esc=visible,
     cap=1000,
 )
 MARKDOWN = Style(
@@ -156,7 +157,7 @@ def words_text(ops: Iterable[WordOp], style: Style) -> str:
         return rewrite
     out: list[str] = []
     for i, op in enumerate(ops):
-        text = _squeeze(op.text)
+        text = _squeeze(op.text) if op.op == "equal" else _clip(_squeeze(op.text))
         if op.op == "insert":
             out.append(style.ins(text))
         elif op.op == "delete":
@@ -164,6 +165,14 @@ def words_text(ops: Iterable[WordOp], style: Style) -> str:
         else:
             out.append(style.esc(_context(text, first=i == 0, last=i == len(ops) - 1)))
     return "".join(out).strip()
+
+
+def _clip(text: str) -> str:
+    """A long inserted or deleted run keeps its two ends, whole words, edges as they were."""
+    words = text.split(" ")
+    if len(text) <= _RUN_CHARS or len(words) <= 2 * _EXCERPT_WORDS:
+        return text
+    return " ".join([*words[:_EXCERPT_WORDS], "…", *words[-_EXCERPT_WORDS // 2 :]])
 
 
 def _rewrite(ops: list[WordOp], style: Style) -> str | None:

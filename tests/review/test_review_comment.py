@@ -6,6 +6,8 @@ import gzip
 import re
 from pathlib import Path
 
+import pytest
+
 from app.loader import load_bytes
 from app.review.comment import Review, review
 from app.review.diff import diff_cassettes
@@ -13,7 +15,7 @@ from app.review.render import diff_markdown, diff_text
 from app.review.report import review_markdown
 from tests.review.cassettes import Turn, chat_cassette
 from tests.review.gfm import literal_markers, render
-from tests.review.helpers import SYSTEM, commit_all, git, init_repo, weather_run
+from tests.review.helpers import SYSTEM, commit_all, git, init_repo, run, weather_run
 
 PIXEL = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/x8AAwMCAO"
@@ -149,3 +151,46 @@ def test_what_does_not_fit_is_listed_then_counted(tmp_path: Path) -> None:
     named = {c.path for c in result.cassettes if f"`{c.path}`" in comment}
     named |= {c.path for c in result.cassettes if f"<code>{c.path}</code>" in comment}
     assert len(named) == 150  # every one named: in a details block or in the short list
+
+
+def test_added_cassettes_show_prompt_tools_and_parameters(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    (repo / "cassettes").mkdir()
+    (repo / "cassettes" / "old.yaml").write_text(weather_run("Paris"))
+    base = commit_all(repo, "base")
+    tool = {"type": "function", "function": {"name": "lookup_order", "parameters": {}}}
+    question = {"role": "user", "content": "Where is order 42?"}
+    turn = Turn([SYSTEM, question], reply="Tomorrow.", extra_body={"tools": [tool], "top_p": 0.5})
+    (repo / "cassettes" / "new.yaml").write_text(chat_cassette([turn]))
+    head = commit_all(repo, "add")
+    comment = review_markdown(_review(repo, base, head))
+    assert "prompt: system: You are a weather assistant. · user: Where is order 42?" in comment
+    assert "tools offered: `lookup_order`" in comment
+    assert '"top_p": 0.5' in comment
+    assert "response: Tomorrow." in comment
+
+
+def test_unreadable_files_are_listed_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _repo(tmp_path)
+    folder = repo / "cassettes"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("interactions: [\n")
+    (folder / "fine.yaml").write_text(weather_run())
+    base = commit_all(repo, "base")
+    (folder / "moved").mkdir()
+    git(repo, "mv", "cassettes/broken.yaml", "cassettes/moved/broken.yaml")
+    (folder / "added.json").write_text('{"not": "a cassette"')
+    head = commit_all(repo, "move and add")
+    result = _review(repo, base, head)
+    assert {c.path: c.verdict for c in result.cassettes} == {
+        "cassettes/moved/broken.yaml": "unreadable",
+        "cassettes/added.json": "unreadable",
+    }
+    assert "| unreadable | 2 |" in review_markdown(result)
+    monkeypatch.chdir(repo)
+    cli = run("review", base, head, "--format", "markdown")
+    assert cli.exit_code == 1
+    assert "cassettes/moved/broken.yaml" in cli.stderr
+    assert "cassettes/added.json" in cli.stderr
