@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.review import git as review_git
 from tests.review.cassettes import Turn, chat_cassette
 from tests.review.helpers import SYSTEM, commit_all, git, init_repo, run, weather_run
 
@@ -203,8 +204,6 @@ def test_links_to_a_dashboard_or_an_export(pr_repo: Path) -> None:
 
 
 def test_blobs_are_read_by_one_git_process(pr_repo: Path) -> None:
-    from app.review import git as review_git
-
     head = commit_all(pr_repo, "feature work")
     with review_git.BlobReader(pr_repo, max_bytes=10_000) as blobs:
         assert (
