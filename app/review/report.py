@@ -38,6 +38,7 @@ from app.review.render import (
     tool_item,
     usage_text,
     value_item,
+    visible,
 )
 
 # GitHub refuses comments over 65,536 characters; the default leaves room for a workflow's
@@ -429,7 +430,7 @@ def review_text(result: Review) -> str:
         out.append("by kind: " + _counts_text(list(result.cassettes)))
     for c in ordered_cassettes(result):
         line = f"{c.path}: [{describe(c.kinds)}] {headline(c)}"
-        out.append(line + (f" <{c.url}>" if c.url else ""))
+        out.append(visible(line + (f" <{c.url}>" if c.url else "")))
         out += render(detail_items(c, TEXT), False, TEXT.cap, 1)
     return "\n".join(out)
 
