@@ -350,8 +350,8 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\`]+")
 # A credential named in prose: an error message echoing the key, a prompt quoting config.
 _PROSE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
-    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{13,})"
-    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{13,})",
+    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])"
+    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])",
     re.IGNORECASE,
 )
 
