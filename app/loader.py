@@ -1,4 +1,4 @@
-"""From a file on disk to a decoded Cassette: read, decode every interaction, stitch.
+"""From a file on disk to a decoded Cassette: read, decode every interaction, find threads.
 
 This is the one entry point the index, the CLI and the web use, so they can never disagree on
 what a file means. It never raises: a file that cannot be read still becomes a Cassette, with
@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from app.apis import decode_interaction
-from app.conversation import stitch
+from app.conversation import detect_threads
 from app.formats import read_cassette
 from app.formats.base import ReadLimits
 from app.model import Cassette, Note
@@ -99,12 +99,13 @@ def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None)
 
 def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
     raw = read_cassette(data, display_path, limits)
-    interactions = tuple(decode_interaction(r) for r in raw.interactions)
+    threaded = detect_threads([decode_interaction(r) for r in raw.interactions])
     return Cassette(
         path=display_path,
         format=raw.format,
-        interactions=interactions,
-        conversation=stitch(interactions),
+        interactions=threaded.interactions,
+        threads=threaded.threads,
+        conversation=threaded.conversation,
         errors=raw.errors,
         warnings=raw.warnings,
         version=content_version(data),

@@ -93,6 +93,7 @@ class Message:
     role: Role
     parts: tuple[Part, ...]
     interaction: int | None = None
+    thread: int | None = None
 
     @property
     def text(self) -> str:
@@ -161,6 +162,10 @@ class Interaction:
     usage: Usage | None = None
     chunks: tuple[Chunk, ...] = ()
     error: ApiError | None = None
+    # Set by app.conversation.threads: the thread this interaction belongs to (null for what is
+    # not a conversation) and the earlier interaction whose request it repeats, if any.
+    thread: int | None = None
+    retry_of: int | None = None
     # Beyond the contract: a one-line description for APIs that are not conversations
     # (embeddings, model lists, token counts), decoder warnings, and the bodies as text
     # (secrets masked) for the raw view.
@@ -168,6 +173,28 @@ class Interaction:
     warnings: tuple[Note, ...] = ()
     request_body: str | None = None
     response_body: str | None = None
+    # The API's own id for the answer and the earlier answer a request builds on, for APIs that
+    # keep history on the server (Responses `previous_response_id`): threads follow them.
+    response_id: str | None = None
+    previous_response_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadParent:
+    """Where a forked thread branches off: the last interaction of `thread` it still shares."""
+
+    thread: int
+    interaction: int
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A run of interactions in which each request continues the previous one."""
+
+    id: int
+    label: str
+    interactions: tuple[int, ...] = ()
+    parent: ThreadParent | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +202,7 @@ class Cassette:
     path: str
     format: str
     interactions: tuple[Interaction, ...] = ()
+    threads: tuple[Thread, ...] = ()
     conversation: tuple[Message, ...] = ()
     errors: tuple[Note, ...] = ()
     warnings: tuple[Note, ...] = ()
@@ -232,6 +260,8 @@ __all__ = [
     "ReasoningPart",
     "RefusalPart",
     "TextPart",
+    "Thread",
+    "ThreadParent",
     "Tool",
     "ToolCallPart",
     "ToolResultPart",

@@ -1,8 +1,9 @@
 """Compare the YAML and JSON parsers PyPI offers on a folder of cassettes.
 
-`python -m bench.parsers ../shared/corpus` prints, per parser, the time to turn every file of
-its kind into Python data (best of three runs, one process). Parsers that are not installed are
-skipped; rapidyaml and msgspec are not dependencies, install them to include them.
+`python -m bench.parsers DIR` (e.g. "$TAPEDECK_CORPUS", the corpus of real cassettes) prints,
+per parser, the time to turn every file of its kind into Python data (best of three runs, one
+process). Parsers that are not installed are skipped; rapidyaml and msgspec are not
+dependencies, install them to include them.
 """
 
 from __future__ import annotations

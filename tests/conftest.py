@@ -3,8 +3,8 @@
 - `--update-goldens`: rewrite golden files instead of comparing with them (see
   tests/apis/test_golden.py); review the resulting diff before committing it.
 - `update_goldens`: True when that option was given.
-- `corpus_dir`: the shared corpus of real cassettes (`../shared/corpus` beside the repository);
-  tests that use it are skipped when it is absent, so the suite runs anywhere.
+- `corpus_dir`: the corpus of real cassettes (`TAPEDECK_CORPUS`, see tests/corpus.py); tests
+  that use it are skipped when it is absent, so the suite runs anywhere.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import CORPUS, SKIP_REASON
+
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = (REPO / ".." / "shared" / "corpus").resolve()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,5 +35,5 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
+        pytest.skip(SKIP_REASON)
     return CORPUS

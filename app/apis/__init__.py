@@ -127,6 +127,8 @@ def decode_unmasked(raw: RawInteraction) -> Interaction:
         warnings=tuple(decoded.warnings) + tuple(warnings),
         request_body=body_text(raw.request.body),
         response_body=body_text(raw.response.body),
+        response_id=decoded.response_id,
+        previous_response_id=decoded.previous_response_id,
     )
 
 

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import queries, schema
+from app.index import queries, schema, search
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
-from app.index.scan import Found, default_index_path, make_roots, walk, within
+from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
+from app.index.search import SearchGroup
 from app.index.types import (
     CassetteSummary,
+    FailedCall,
     FileError,
     Filters,
     IndexStatus,
@@ -35,6 +37,7 @@ from app.index.types import (
     SearchHit,
     UsageGroup,
     UsageTotals,
+    Warned,
 )
 from app.loader import load_cassette
 from app.model import Cassette, Note
@@ -142,7 +145,7 @@ class Index:
             f for f in found if f.path not in known or known[f.path][1:] != (f.size, f.mtime_ns)
         ]
         generation = self._status.generation
-        self._status = IndexStatus(True, 0, len(changed), generation)
+        self._status = IndexStatus(True, 0, len(changed), generation, self._status.first)
         try:
             with conn:
                 for path in stale:
@@ -151,7 +154,7 @@ class Index:
         finally:
             if changed or stale:
                 generation += 1
-            self._status = IndexStatus(False, len(changed), len(changed), generation)
+            self._status = IndexStatus(False, len(changed), len(changed), generation, first=False)
         n_cassettes, n_interactions = self.counts()
         return RefreshResult(n_cassettes, n_interactions, self.errors(), len(changed), len(stale))
 
@@ -172,7 +175,9 @@ class Index:
             nonlocal done
             batch.append(ex)
             done += 1
-            self._status = IndexStatus(True, done, total, self._status.generation)
+            self._status = IndexStatus(
+                True, done, total, self._status.generation, self._status.first
+            )
             if progress is not None:
                 progress(done, total)
             if len(batch) >= 256:
@@ -234,9 +239,19 @@ class Index:
         return queries.summary(self._conn(), path)
 
     def search(
-        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0
+        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0, role: str = ""
     ) -> tuple[list[SearchHit], int]:
-        return queries.search(self._conn(), q, f or Filters(), limit, offset)
+        return search.search(self._conn(), q, f or Filters(), limit, offset, role)
+
+    def search_facets(
+        self, q: str, f: Filters | None = None, role: str = ""
+    ) -> dict[str, list[tuple[str, int]]]:
+        return search.facets(self._conn(), q, f or Filters(), role)
+
+    def search_groups(
+        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0, role: str = ""
+    ) -> tuple[list[SearchGroup], int]:
+        return search.groups(self._conn(), q, f or Filters(), limit, offset, role)
 
     def usage(self, group_by: str, f: Filters) -> list[UsageGroup]:
         return queries.usage(self._conn(), group_by, f)
@@ -258,6 +273,38 @@ class Index:
 
     def interaction_rows(self, f: Filters, limit: int = 100_000) -> list[dict[str, Any]]:
         return queries.interaction_rows(self._conn(), f, limit)
+
+    def paths(self) -> list[str]:
+        """Every indexed path, in order: the pool an error page's "did you mean" looks in."""
+        return [r[0] for r in self._conn().execute("SELECT path FROM cassettes ORDER BY path")]
+
+    def paths_with_version(self, version: str) -> list[str]:
+        """Where a content hash is now: a share link's `?v=` finds a renamed cassette."""
+        rows = self._conn().execute(
+            "SELECT path FROM cassettes WHERE version=? ORDER BY path LIMIT 20", (version,)
+        )
+        return [r[0] for r in rows]
+
+    def index_one(self, path: str) -> bool:
+        """Read and index the file at display path `path` now, if it is a cassette under a root.
+
+        While the first refresh of a large tree runs, a share link must not wait for its turn
+        (nor 404): the page reads that one file ahead. The refresh may index it again later,
+        which replaces the row."""
+        found = locate(self.roots, path)
+        if found is None:
+            return False
+        ex = extract_file(found.path, found.abspath, found.size, found.mtime_ns, self.limits)
+        conn = self._conn()
+        with conn:
+            schema.insert(conn, ex)
+        return True
+
+    def failed_calls(self, limit: int = 500) -> tuple[list[FailedCall], int]:
+        return queries.failed_calls(self._conn(), limit)
+
+    def warned(self, limit: int = 500) -> tuple[list[Warned], int]:
+        return queries.warned(self._conn(), limit)
 
     def errors(self) -> list[FileError]:
         out = []
@@ -365,6 +412,7 @@ def sum_totals(items: list[UsageTotals]) -> UsageTotals:
 __all__ = [
     "COUNT_LIMIT",
     "CassetteSummary",
+    "FailedCall",
     "FileError",
     "Filters",
     "Index",
@@ -372,9 +420,11 @@ __all__ = [
     "IndexStatus",
     "RefreshResult",
     "Root",
+    "SearchGroup",
     "SearchHit",
     "UsageGroup",
     "UsageTotals",
+    "Warned",
     "default_index_path",
     "sum_totals",
 ]

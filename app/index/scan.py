@@ -20,6 +20,7 @@ from app.index.types import Root
 # README, scripts and images from showing up as unreadable cassettes.
 CASSETTE_SUFFIXES = frozenset(
     {".yaml", ".yml", ".json", ".har", ".httprr", ".gz", ".txt", ".cassette", ".vcr", ".jsonl"}
+    | {".ndjson", ".sse"}
 )
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
@@ -129,6 +130,38 @@ def _walk_dir(root: Root, base: str, folder: str, seen: set[str]) -> Iterator[Fo
             yield Found(shown, entry.path, 0, 0, "not a regular file (FIFO, socket or device)")
             continue
         yield Found(shown, entry.path, st.st_size, st.st_mtime_ns)
+
+
+def locate(roots: Sequence[Root], path: str) -> Found | None:
+    """The file a display path names, by the same rules as `walk`, or None.
+
+    Only a regular cassette file whose real location stays inside its root is found; hidden
+    and skipped folders, `..` and anything else `walk` would not list are not."""
+    for root in roots:
+        rel = path
+        if root.name:
+            prefix, sep, rel = path.partition("/")
+            if prefix != root.name or not sep:
+                continue
+        parts = rel.split("/")
+        if not rel or any(p in ("", ".", "..") or p.startswith(".") for p in parts):
+            continue
+        if any(p in _SKIP_DIRS for p in parts[:-1]) or not is_candidate(parts[-1]):
+            continue
+        base = str(root.path)
+        if os.path.isfile(base):
+            abspath = base if rel == root.path.name else ""
+        else:
+            abspath = os.path.join(base, *parts)
+        if not abspath or not within(os.path.realpath(abspath), os.path.realpath(base)):
+            continue
+        try:
+            st = os.stat(abspath)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            return Found(path, abspath, st.st_size, st.st_mtime_ns)
+    return None
 
 
 def _dangling(path: str) -> str:

@@ -1,4 +1,4 @@
-"""Builds the FastAPI app: index lifecycle, routers, static files, errors as JSON."""
+"""Builds the FastAPI app: index lifecycle, routers, static files, errors as JSON or pages."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from app.web import ROUTERS
 from app.web.live import LiveIndex
+from app.web.notfound import error_page, wants_page
 from app.web.render import JSONBody, asset_dir
 from app.web.security import SecurityHeaders, TokenGate
 from app.web.settings import Settings
@@ -59,8 +60,10 @@ def _load_router(spec: str) -> APIRouter:
     return router
 
 
-async def _http_error(_request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if wants_page(request):
+        return error_page(request, exc)
     return JSONBody({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 

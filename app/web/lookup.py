@@ -1,7 +1,9 @@
-"""From a URL path to an indexed cassette (and interaction), or a 404 — never a file read.
+"""From a URL path to an indexed cassette (and interaction), or a 404 — never a stray read.
 
 Cassette paths contain slashes, so `/interactions/{n}` is split off here rather than by the
-router. Only paths the index holds resolve; `..` and friends never reach the file system.
+router. Only paths the index holds resolve; `..` and friends never reach the file system. While
+the first index builds, a path not yet indexed is read ahead if it names a cassette file under
+a root (a share link opened at startup), else the answer is "still indexing", not a 404.
 """
 
 from __future__ import annotations
@@ -9,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fastapi import HTTPException
-
 from app.index import CassetteSummary, Index
 from app.model import Cassette, Interaction
+from app.web.notfound import NotFound, StillIndexing
 
 _SUFFIX = re.compile(r"^(?P<path>.+)/interactions/(?P<index>[0-9]{1,9})/?$")
 
@@ -38,6 +39,8 @@ def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:
     if not _plausible(path):
         return None
     summary = idx.summary(path)
+    if summary is None and idx.status.building and idx.status.first and idx.index_one(path):
+        summary = idx.summary(path)
     if summary is None:
         return None
     cassette = idx.cassette(path)
@@ -57,7 +60,10 @@ def find(idx: Index, path: str) -> Found:
         if loaded is not None:
             summary, cassette = loaded
             n = int(match["index"])
-            if n >= len(cassette.interactions):
-                raise HTTPException(404, f"cassette has no interaction {n}")
+            count = len(cassette.interactions)
+            if n >= count:
+                raise NotFound(f"cassette has no interaction {n}", match["path"], n, count)
             return Found(summary, cassette, cassette.interactions[n])
-    raise HTTPException(404, "not a cassette in the index")
+    if idx.status.building and idx.status.first:
+        raise StillIndexing(match["path"] if match else path)
+    raise NotFound("not a cassette in the index", match["path"] if match else path)

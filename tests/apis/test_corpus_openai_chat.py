@@ -14,7 +14,7 @@ import pytest
 
 from app.loader import load_cassette
 from app.model import Interaction, Message
-from tests.corpus import manifest_rows
+from tests.corpus import SKIP_REASON, manifest_rows
 
 ROWS = re.compile(r"chat/completions|completions|embeddings", re.I)
 # Ollama's native /api/embeddings belongs to the Ollama decoder.
@@ -48,7 +48,9 @@ def unknown_parts(messages: list[Message]) -> list[object]:
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", manifest_files() or [pytest.param("", marks=pytest.mark.skip)])
+@pytest.mark.parametrize(
+    "name", manifest_files() or [pytest.param("", marks=pytest.mark.skip(reason=SKIP_REASON))]
+)
 def test_corpus_file_decodes(name: str, corpus_dir: Path) -> None:
     cassette = load_cassette(corpus_dir / name, name)
     if cassette.errors:  # readability is the formats' corpus test's concern, not this one's

@@ -15,7 +15,7 @@ import pytest
 from app.apis import decode_interaction
 from app.formats import read_cassette
 from app.model import Interaction, UnknownPart
-from tests.corpus import CORPUS, manifest_rows
+from tests.corpus import CORPUS, SKIP_REASON, manifest_rows
 
 _ROWS = re.compile(
     r"OpenAI responses|Azure OpenAI responses|xAI responses|DeepSeek responses|"
@@ -82,7 +82,7 @@ def check(name: str) -> Outcome:
 def test_corpus_decodes() -> None:
     files = corpus_files()
     if not files:
-        pytest.skip("corpus not present")
+        pytest.skip(SKIP_REASON)
     checked, failures, unreadable = 0, [], 0
     for name in files:
         result = check(name)

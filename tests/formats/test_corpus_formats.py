@@ -11,7 +11,7 @@ import re
 import pytest
 
 from app.formats import read_cassette
-from tests.corpus import CORPUS, manifest_rows
+from tests.corpus import CORPUS, SKIP_REASON, manifest_rows
 
 FORMATS = {
     "vcrpy YAML (pytest-recording)": "vcrpy",
@@ -52,10 +52,13 @@ def _expected(row: dict[str, str]) -> tuple[str, int, int | None]:
 
 
 ROWS = manifest_rows()
+PARAMS = [pytest.param(r, id=r["file"]) for r in ROWS] or [
+    pytest.param({}, id="no-corpus", marks=pytest.mark.skip(reason=SKIP_REASON))
+]
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
+@pytest.mark.parametrize("row", PARAMS)
 def test_corpus_file_reads_with_format_and_count(row: dict[str, str]) -> None:
     fmt, count, frames = _expected(row)
     cassette = read_cassette((CORPUS / row["file"]).read_bytes(), row["file"])
@@ -72,5 +75,5 @@ def test_corpus_file_reads_with_format_and_count(row: dict[str, str]) -> None:
 
 def test_corpus_present_or_skipped() -> None:
     if not ROWS:
-        pytest.skip(f"corpus not found at {CORPUS}")
+        pytest.skip(SKIP_REASON)
     assert len(ROWS) > 100

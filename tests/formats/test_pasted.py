@@ -11,9 +11,12 @@ import yaml
 
 from app.formats import read_cassette
 from app.formats.base import RawCassette
+from tests.corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_563c81981b17ecde.txt"
+# The pasted seed sits beside the corpus of real cassettes (see tests/corpus.py).
+SEED = CORPUS.parent / "seeds" / "000_563c81981b17ecde.txt"
+SEED_MISSING = f"no pasted seed at {SEED} (beside the corpus); set TAPEDECK_CORPUS to run this test"
 REWRITE = ROOT / "cassettes" / "openrouter" / "kimi-k2-weather-tool-call.yaml"
 
 
@@ -49,7 +52,7 @@ def test_pasted_errors_keep_the_pasted_line_numbers() -> None:
     assert cassette.errors[0].line == 4
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="seed file not present")
+@pytest.mark.skipif(not SEED.is_file(), reason=SEED_MISSING)
 def test_seed_opens_with_both_interactions_and_intact_bodies() -> None:
     cassette = read_cassette(SEED.read_bytes(), SEED.name)
     assert cassette.format == "go-vcr-v2"
@@ -64,7 +67,7 @@ def test_seed_opens_with_both_interactions_and_intact_bodies() -> None:
     assert (first.duration_ms, second.duration_ms) == (1490.590208, 5979.645541)
 
 
-@pytest.mark.skipif(not SEED.is_file(), reason="seed file not present")
+@pytest.mark.skipif(not SEED.is_file(), reason=SEED_MISSING)
 def test_rewritten_seed_is_plain_go_vcr_with_the_same_interactions() -> None:
     data = REWRITE.read_bytes()
     assert yaml.safe_load(data)["version"] == 2

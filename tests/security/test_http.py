@@ -236,12 +236,19 @@ def test_request_size_bounds(tmp_path: Path) -> None:
 def test_errors_are_json_detail_with_headers(
     client: TestClient, method: str, url: str, status: int
 ) -> None:
-    response = client.request(method, url, headers={"accept": "text/html"})
+    response = client.request(method, url, headers={"accept": "application/json"})
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
     assert list(response.json()) == ["detail"]
     assert "Traceback" not in response.text
     assert_security_headers(response.headers)
+    # A browser gets the same status; outside /api/ as a page in the layout (contract, HTTP).
+    page = client.request(method, url, headers={"accept": "text/html"})
+    assert page.status_code == status
+    wanted = "application/json" if url.startswith("/api/") else "text/html"
+    assert page.headers["content-type"].startswith(wanted)
+    assert "Traceback" not in page.text
+    assert_security_headers(page.headers)
 
 
 def test_a_crash_is_json_500_without_traceback(
