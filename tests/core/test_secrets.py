@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
+import yaml
 
 from app.loader import load_bytes
 from app.model import ToolCallPart, to_json
+from app.review.lint import lint_bytes
 from app.secrets import (
     is_placeholder,
     is_secret_field,
@@ -342,3 +345,43 @@ def test_the_decoded_model_is_masked_not_only_the_body() -> None:
     call = inter.messages[1].parts[0]
     assert isinstance(call, ToolCallPart)
     assert call.arguments == {"user": "ada", "password": "hunt…"}
+
+
+def test_a_text_part_of_a_binary_body_is_masked_in_its_bytes() -> None:
+    secret = "s3cr3t-value-0123456789"
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n'
+        + secret.encode()
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+        b"Content-Type: audio/wav\r\n\r\nRIFF\xff\xfe\x00\x01WAVE\r\n--b--\r\n"
+    )
+    doc = {
+        "interactions": [
+            {
+                "request": {
+                    "body": body,
+                    "headers": {"Content-Type": ["multipart/form-data; boundary=b"]},
+                    "method": "POST",
+                    "uri": "https://api.openai.com/v1/audio/transcriptions",
+                },
+                "response": {
+                    "body": {"string": '{"text": "hi"}'},
+                    "headers": {"Content-Type": ["application/json"]},
+                    "status": {"code": 200, "message": "OK"},
+                },
+            }
+        ],
+        "version": 1,
+    }
+    data = yaml.safe_dump(doc).encode()
+    shown = load_bytes(data, "upload.yaml").interactions[0].request_body
+    assert shown is not None
+    assert shown.startswith("base64:")
+    decoded = base64.b64decode(shown[7:])
+    assert secret.encode() not in decoded
+    assert b"s3cr\xe2\x80\xa6" in decoded
+    assert b"RIFF\xff\xfe" in decoded
+    findings = lint_bytes(data, "upload.yaml")
+    assert [f.message for f in findings] == [
+        "request body multipart part api_key is not masked (s3cr…)"
+    ]
