@@ -173,6 +173,10 @@ class Interaction:
     warnings: tuple[Note, ...] = ()
     request_body: str | None = None
     response_body: str | None = None
+    # The API's own id for the answer and the earlier answer a request builds on, for APIs that
+    # keep history on the server (Responses `previous_response_id`): threads follow them.
+    response_id: str | None = None
+    previous_response_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ class Decoded:
     error: ApiError | None = None
     summary: str | None = None
     warnings: list[Note] = field(default_factory=list)
+    response_id: str | None = None
+    previous_response_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,9 +102,9 @@ def header(pairs: Headers, name: str) -> str | None:
 
 
 def status_code(value: Any) -> int | None:
-    """200, '200', '200 OK' or {code: 200} -> 200."""
+    """200, '200', '200 OK', {code: 200} or webmockr's {status_code: 200} -> 200."""
     if isinstance(value, dict):
-        value = value.get("code")
+        value = value.get("code", value.get("status_code"))
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -209,3 +209,10 @@ def _deflate(body: bytes, limit: int) -> bytes:
         return _inflate(body, zlib.MAX_WBITS, limit)
     except zlib.error:
         return _inflate(body, -zlib.MAX_WBITS, limit)
+
+
+def extra_keys(where: str, value: Any, known: frozenset[str]) -> list[str]:
+    """Keys of a mapping that its reader does not know, named `where.key` for the warning."""
+    if not isinstance(value, dict):
+        return []
+    return [f"{where}.{k}" if where else text(k) for k in value if k not in known]

@@ -20,6 +20,7 @@ from app.index.types import Root
 # README, scripts and images from showing up as unreadable cassettes.
 CASSETTE_SUFFIXES = frozenset(
     {".yaml", ".yml", ".json", ".har", ".httprr", ".gz", ".txt", ".cassette", ".vcr", ".jsonl"}
+    | {".ndjson", ".sse"}
 )
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 

@@ -8,11 +8,16 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.conversation.context import context_change
+from app.markdown import cassette_markdown, interaction_markdown
 from app.model import Interaction, to_json
 from app.web import urls
+from app.web.api import interaction_json
 from app.web.curl import curl_command
 from app.web.deps import index, int_param, page_context
+from app.web.highlight import query_terms
 from app.web.history import history_link
+from app.web.lanes import reading
 from app.web.lookup import Found, find
 from app.web.render import respond
 from app.web.transcript import offered_tools, transcript
@@ -26,9 +31,30 @@ CHUNK_WINDOW = 500
 @router.get("/cassettes/{path:path}")
 def cassette_or_interaction(request: Request, path: str) -> Response:
     found = find(index(request), path)
+    if wants_markdown(request):
+        return _markdown(found)
     if found.interaction is not None:
         return _interaction_page(request, found, found.interaction)
     return _cassette_page(request, found)
+
+
+def wants_markdown(request: Request) -> bool:
+    """`?format=markdown` (a plain link), or a client that asks for text/markdown."""
+    accept = request.headers.get("accept", "")
+    return request.query_params.get("format") == "markdown" or (
+        "text/markdown" in accept and "text/html" not in accept
+    )
+
+
+def _markdown(found: Found) -> Response:
+    """The conversation to paste into an issue or an LLM (app.markdown), as plain text."""
+    if found.interaction is not None:
+        body = interaction_markdown(found.cassette, found.interaction)
+    else:
+        body = cassette_markdown(found.cassette)
+    return Response(
+        body, media_type="text/markdown; charset=utf-8", headers={"vary": "Accept, HX-Request"}
+    )
 
 
 def _link_state(request: Request, found: Found) -> dict[str, Any]:
@@ -38,13 +64,19 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
-def cassette_view(found: Found) -> dict[str, Any]:
-    """What the cassette page shows, with no request in sight: the static export renders it too."""
+def cassette_view(found: Found, q: str = "") -> dict[str, Any]:
+    """What the cassette page shows, with no request in sight: the static export renders it too.
+
+    `q`: a search query the link carries (`?q=`); its words are marked in the messages that
+    hold them, and the lanes and long messages holding a hit are open."""
     cas = found.cassette
+    terms = query_terms(q)
     return {
         "summary": found.summary,
         "cassette": cas,
-        "messages": transcript(cas.conversation),
+        "reading": reading(cas, terms),
+        "q": q,
+        "terms": terms,
         "tools": offered_tools(cas.interactions),
     }
 
@@ -57,7 +89,7 @@ def _cassette_page(request: Request, found: Found) -> Response:
         "cassettes",
         watch=(cas.path, found.summary.version),
         history_url=history_link(index(request), cas.path),
-        **cassette_view(found),
+        **cassette_view(found, request.query_params.get("q", "")[:200]),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))
@@ -92,6 +124,7 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "request_messages": transcript(inter.messages, "q"),
         "response_messages": response,
         "curl": curl_command(inter),
+        "context_change": context_change(cas, n),
         "prev_index": n - 1 if n > 0 else None,
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),
@@ -109,4 +142,4 @@ def _interaction_page(request: Request, found: Found, inter: Interaction) -> Res
         **interaction_view(found, inter, start),
         **_link_state(request, found),
     )
-    return respond(request, "interaction.html", ctx, lambda: to_json(inter))
+    return respond(request, "interaction.html", ctx, lambda: interaction_json(cas, inter))

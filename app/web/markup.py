@@ -94,8 +94,16 @@ def _markdown_cached(text: str) -> Markup:
     return _markdown(text)
 
 
+# A message's own headings sit below the page's (h1 file, h2 sections, h3 threads): h1 -> h4.
+HEADING_SHIFT = 3
+
+
 def _markdown(text: str) -> Markup:
-    html = _MD.render(text)
+    tokens = _MD.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1:]) + HEADING_SHIFT)}"
+    html = _MD.renderer.render(tokens, _MD.options, {})
     clean = nh3.clean(
         html,
         tags=_TAGS,

@@ -18,7 +18,9 @@ from starlette.responses import HTMLResponse, Response
 
 import app
 from app import charts, playback
+from app.conversation.context import describe
 from app.web import formatting, markup, urls
+from app.web.highlight import mark
 from app.web.transcript import safe_image_url
 
 
@@ -49,17 +51,20 @@ def environment(templates: Path) -> Environment:
     env.filters.update(formatting.FILTERS)
     env.filters.update(markup.FILTERS)
     env.filters["safe_image"] = safe_image_url
+    env.filters["mark"] = mark
     env.globals.update(
         cassette_url=urls.cassette_url,
         message_url=urls.message_url,
         interaction_url=urls.interaction_url,
         api_cassette_url=urls.api_cassette_url,
+        markdown_url=urls.markdown_url,
         api_interaction_url=urls.api_interaction_url,
         query=urls.query,
         htmx_js=_htmx_name(),
         cassette_charts=partial(charts.cassette_charts, link=urls.interaction_url),
         player_data=playback.player_data,
         agent_timeline=playback.agent_timeline,
+        describe_change=describe,
     )
     return env
 

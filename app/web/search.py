@@ -78,10 +78,10 @@ def results(request: Request) -> Results:
     return Results(q, hits, total, offset, limit, params)
 
 
-def hit_url(hit: SearchHit) -> str:
+def hit_url(hit: SearchHit, q: str = "") -> str:
     version = hit.version or None
     if hit.message is not None:
-        return message_url(hit.path, hit.message, version)
+        return message_url(hit.path, hit.message, version, q)
     if hit.interaction is not None:
         return interaction_url(hit.path, hit.interaction, version)
     return message_url(hit.path, 0, version)
@@ -128,7 +128,7 @@ def search_page(request: Request) -> Response:
         f"Search: {res.q}" if res.q else "Search",
         "search",
         results=res,
-        links=[hit_url(h) for h in res.hits],
+        links=[hit_url(h, res.q) for h in res.hits],
         prev_url=prev_url,
         next_url=next_url,
         facets=_facet_links(request, res) if res.q and not wants_json(request) else [],

@@ -67,19 +67,20 @@ def test_cassette_page_transcript(client: TestClient) -> None:
     doc = page(client, "/cassettes/agents/weather.yaml")
     assert doc.find("h1").text() == "weather.yaml"
     messages = [doc.by_id(f"m-{n}") for n in range(5)]
-    assert [m.find(cls="role").text() for m in messages] == [
-        "system",
-        "user",
-        "assistant",
-        "tool",
-        "assistant",
-    ]
+    roles = [m.find(cls="role").text() for m in messages if m.tag != "div"]
+    assert roles == ["system", "user", "assistant", "assistant"]
     assert messages[0].tag == "details"  # the system prompt is folded
     call = messages[2].find("section", cls="tool-call")
     assert call.find("code", cls="tool-name").text() == "get_weather"
     assert '"city": "Florence"' in call.find("pre").text()
-    # The tool's result sits right under its call.
-    assert '"temp": 21' in call.find("div", cls="tool-result").text()
+    # The tool's result sits right under its call, once: the tool message is not repeated,
+    # and its anchor (#m-3, which share links point at) is on the result.
+    result = call.find("div", cls="tool-result")
+    assert result.attrs["id"] == "m-3"
+    assert '"temp": 21' in result.text()
+    assert doc.text().count('"sunny"') == 2  # the result, and its line in the agent loop
+    assert "result in interaction #1" in result.text()
+    assert not doc.find_all(cls="no-result")
     answer = messages[4]
     assert answer.find("strong").text() == "21 °C"
     code = answer.find("code", cls="language-python")
@@ -150,7 +151,8 @@ def test_search_page_marks_matches_and_links_to_message(client: TestClient) -> N
     assert href.startswith("/cassettes/agents/weather.yaml")
     assert "#m-" in href
     version = client.get("/api/cassettes/agents/weather.yaml").json()["version"]
-    assert f"?v={version}#" in href  # a hit's link is a share link to the version it matched
+    # A hit's link is a share link to the version it matched, carrying the query to mark there.
+    assert f"?v={version}&q=sunglasses#" in href
     partial = client.get("/search?q=sunglasses", headers=HX).text
     assert "<html" not in partial
     assert "<mark>" in partial
