@@ -7,10 +7,10 @@ per thread above them.
 The text a model wrote is mostly Markdown already, so it goes in as it is, with three
 exceptions that matter once it is pasted somewhere that renders it: raw HTML (`<img onerror>`,
 a stray `</details>`) is backslash-escaped, `@name` is put in a code span so nobody is
-notified, and key-shaped secrets are masked. Tool calls, tool results and anything not
+notified. Tool calls, tool results and anything not
 understood go in fenced blocks whose fence is longer than any backtick run inside them, so
-recorded backticks can never end a block early. Headers and URLs come already masked from
-the decoders; body fields named for a credential are masked here, as in the raw view.
+recorded backticks can never end a block early. Secrets come already masked: the decoded
+model is masked as a whole (app.secrets.mask_interaction) before anything shows it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from app.model import (
     UnknownPart,
     Usage,
 )
-from app.secrets import mask_fields, mask_keys, mask_keys_in_value
 
 _ROLE_TITLES = {
     "system": "System",
@@ -184,7 +183,7 @@ def part_blocks(part: Part) -> Iterator[str]:
         yield f"**Tool call** {code(part.name)}{ident}"
         if part.arguments_error:
             yield f"Arguments are not valid JSON ({escape(part.arguments_error)}):"
-            yield fenced(mask_fields(mask_keys(str(part.arguments))))
+            yield fenced(str(part.arguments))
         else:
             yield fenced(_json(part.arguments), "json")
     elif isinstance(part, ToolResultPart):
@@ -205,15 +204,14 @@ def _result_block(content: str) -> str:
     try:
         value = json.loads(content)
     except ValueError:
-        return fenced(mask_fields(mask_keys(content)))
+        return fenced(content)
     if isinstance(value, (dict, list)):
         return fenced(_json(value), "json")
-    return fenced(mask_fields(mask_keys(content)))
+    return fenced(content)
 
 
 def _json(value: Any) -> str:
-    pretty = json.dumps(mask_keys_in_value(value), indent=2, ensure_ascii=False, default=str)
-    return mask_fields(pretty)
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 def fenced(body: str, info: str = "") -> str:
@@ -234,12 +232,12 @@ def code(value: str) -> str:
 
 def text(recorded: str) -> str:
     """Recorded Markdown as it is, made safe to render: see the module's docstring."""
-    return "\n".join(_safe_lines(mask_keys(recorded).split("\n")))
+    return "\n".join(_safe_lines(recorded.split("\n")))
 
 
 def escape(recorded: str) -> str:
     """One line of recorded words (an error message, a summary) for a Markdown line."""
-    return _safe_inline(" ".join(mask_keys(recorded).split()))
+    return _safe_inline(" ".join(recorded.split()))
 
 
 def _safe_lines(lines: Iterable[str]) -> Iterator[str]:

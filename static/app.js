@@ -71,6 +71,41 @@
       select(list, current + step);
     }
   }
+  // -- turns (n/p): one call's part of a thread; folded lanes are skipped, not opened -----------
+  function visibleTurns() {
+    return Array.prototype.filter.call(document.querySelectorAll("[data-turn]"), function (el) {
+      return el.offsetParent !== null && !el.closest("details:not([open])");
+    });
+  }
+  function stepTurn(step) {
+    var turns = visibleTurns();
+    if (!turns.length) return;
+    var at = -1;
+    for (var i = 0; i < turns.length; i++) {
+      if (turns[i].classList.contains("current")) { at = i; break; }
+    }
+    if (at < 0) {
+      // From where the reader is: the first turn whose top is below the page's top bar.
+      var edge = 80;
+      at = step > 0 ? -1 : turns.length;
+      for (var j = 0; j < turns.length; j++) {
+        if (turns[j].getBoundingClientRect().top > edge) { at = step > 0 ? j - 1 : j; break; }
+      }
+    }
+    var next = Math.max(0, Math.min(turns.length - 1, at + step));
+    turns.forEach(function (t) { t.classList.remove("current"); });
+    var el = turns[next];
+    el.classList.add("current");
+    el.scrollIntoView({ block: "start" });
+    history.replaceState(null, "", "#" + el.id);
+    markOutline(el.id);
+  }
+  function markOutline(id) {
+    document.querySelectorAll(".outline a.current").forEach(function (a) { a.classList.remove("current"); });
+    var link = document.querySelector('.outline a[href="#' + id + '"]');
+    if (link) link.classList.add("current");
+  }
+
   function openCurrent() {
     var el = items()[current];
     if (!el) return false;
@@ -103,6 +138,8 @@
       case "/": ev.preventDefault(); focusSearch(); break;
       case "j": ev.preventDefault(); move(1); break;
       case "k": ev.preventDefault(); move(-1); break;
+      case "n": if (document.querySelector("[data-turn]")) { ev.preventDefault(); stepTurn(1); } break;
+      case "p": if (document.querySelector("[data-turn]")) { ev.preventDefault(); stepTurn(-1); } break;
       case "Enter": if (openCurrent()) ev.preventDefault(); break;
       case "c": copyCurrent(); break;
       case "t": toggleTheme(); break;
@@ -155,14 +192,20 @@
     }
   });
 
-  // A shared link to a message inside folded <details> opens it, and marks it for j/k.
+  // A shared link to a message inside a folded lane or <details> opens it, unfolds a long
+  // message it points into, and marks it for j/k.
   function revealHash() {
     if (!location.hash) return;
     var el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (!el) return;
     for (var p = el; p; p = p.parentElement) {
       if (p.tagName === "DETAILS") p.open = true;
+      if (p !== el && p.classList && p.classList.contains("msg")) {
+        var fold = p.querySelector(":scope > .fold-toggle");
+        if (fold) fold.checked = true;
+      }
     }
+    markOutline(el.id);
     var list = items();
     var i = list.indexOf(el);
     if (i >= 0) { current = i; el.classList.add("current"); }

@@ -61,6 +61,8 @@ class OpenAIResponses:
         names: dict[str, str] = {}
         out.messages = _input_messages(body, names)
         out.tools = request_tools(body.get("tools"))
+        previous = body.get("previous_response_id")
+        out.previous_response_id = previous if isinstance(previous, str) and previous else None
         out.streaming = request_stream_flag(body) or is_event_stream(ex)
         response: dict[str, Any] | None = None
         if is_event_stream(ex):
@@ -102,6 +104,8 @@ def _input_messages(body: dict[str, Any], names: dict[str, str]) -> list[Message
 def _fill(out: Decoded, response: dict[str, Any], names: dict[str, str]) -> None:
     output = response.get("output")
     out.response = response_message(output, names) if output else None
+    ident = response.get("id")
+    out.response_id = ident if isinstance(ident, str) and ident else None
     status = response.get("status")
     err = response.get("error")
     if isinstance(err, dict) and out.error is None:

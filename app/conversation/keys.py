@@ -21,6 +21,45 @@ def message_key(msg: Message) -> Key:
     return (role, tuple(k for k in (_part_key(p) for p in msg.parts) if k is not None))
 
 
+class Fingerprints:
+    """`message_key` hashed, worked out once per distinct rendering.
+
+    An agent resends its history on every call, so the same message text is decoded hundreds of
+    times; normalizing it each time (whitespace, JSON re-serialization) would dominate the cost.
+    Identical renderings are found by a plain hash lookup and normalized only the first time.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[Key, int | None] = {}
+
+    def of(self, msg: Message) -> tuple[int, bool] | None:
+        """The fingerprint and whether it is a system message; None when it has no content."""
+        raw = (msg.role, *(_raw(p) for p in msg.parts))
+        try:
+            fp = self._memo[raw]
+        except KeyError:
+            key = message_key(msg)
+            fp = self._memo[raw] = hash(key) if key[1] else None
+        except TypeError:  # an unhashable part value: normalize it every time
+            key = message_key(msg)
+            fp = hash(key) if key[1] else None
+        return None if fp is None else (fp, msg.role in ("system", "developer"))
+
+
+def _raw(part: Part) -> Any:
+    """Part as recorded, hashable when its values are: equal raws always have equal keys."""
+    if isinstance(part, TextPart | RefusalPart):
+        return part.text
+    if isinstance(part, ToolResultPart):
+        return ("result", part.tool_call_id, part.name, part.content)
+    if isinstance(part, ToolCallPart):
+        args = part.arguments
+        return ("call", part.id, part.name, args if isinstance(args, str) else repr(args))
+    if isinstance(part, MediaPart):
+        return ("media", part.type, part.url)
+    return None  # not part of the key either
+
+
 def _part_key(part: Part) -> Key | None:
     if isinstance(part, TextPart | RefusalPart):
         text = " ".join(part.text.split())

@@ -10,9 +10,9 @@ starts a thread of its own. Two refinements keep real recordings readable:
   unless it diverges from the thread's latest turn and is at least as long (an agent that trims or
   rewrites old messages as it goes keeps its thread).
 
-Each message is fingerprinted once (role + content, see `message_key`) and every prefix of every
-request is indexed by a running hash, so finding the longest shared prefix is a dictionary probe per
-step of a binary search: the cost is linear in the number of messages, never pairwise.
+Each message is fingerprinted once (role + content, see `keys.Fingerprints`) and every prefix of
+every request is indexed by a running hash, so finding the longest shared prefix is a dictionary
+probe per step of a binary search: the cost is linear in the number of messages, never pairwise.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.conversation.keys import message_key
-from app.model import Interaction, Message, Thread, ThreadParent
+from app.conversation.keys import Fingerprints
+from app.model import Interaction, Message, TextPart, Thread, ThreadParent
 
 # APIs whose calls are never turns of a conversation, whatever their body holds.
 NOT_CONVERSATIONS = frozenset({"openai.embeddings", "unknown"})
@@ -86,18 +86,31 @@ class _Detector:
         self.answered: set[int] = set()  # positions whose answer is already in the conversation
         self.conversation: list[Message] = []
         self.last: int | None = None  # the latest interaction placed in a thread
+        self.by_response_id: dict[str, int] = {}
+        self.prints = Fingerprints()
+        # Request + answer without system messages -> position, for a changed system prompt.
+        self.answered_plain: dict[int, int] = {}
+
+    def _stored(self, it: Interaction) -> _Seq | None:
+        """The history a request leaves on the server (`previous_response_id`), when recorded."""
+        if it.previous_response_id is None:
+            return None
+        pos = self.by_response_id.get(it.previous_response_id)
+        return self.seqs.get(pos) if pos is not None else None
 
     def run(self) -> Threaded:
         for pos, it in enumerate(self.items):
             if not is_conversation(it):
                 continue
-            seq = _sequence(it)
+            seq = _sequence(it, self._stored(it), self.prints)
             if not seq.fps and seq.response is None:
                 continue
             self.seqs[pos] = seq
             self._place(pos, seq)
             self._index(pos, seq)
             self.last = pos
+            if it.response_id:
+                self.by_response_id[it.response_id] = pos
         return self._result()
 
     def _place(self, pos: int, seq: _Seq) -> None:
@@ -112,7 +125,7 @@ class _Detector:
             return
         k = self._shared(seq)
         if k == 0 or not any(not s for s in seq.system[:k]):
-            self._start(pos, seq, 0, None)
+            self._new_system_or_start(pos, seq)
             return
         end = self.ends.get(seq.prefix[k])
         if end is not None:
@@ -129,6 +142,22 @@ class _Detector:
             self._continue(pos, seq, state, k, edited=True)
         else:
             self._start(pos, seq, k, ThreadParent(state.id, self._fork_point(state, seq, k)))
+
+    def _new_system_or_start(self, pos: int, seq: _Seq) -> None:
+        """A request that shares nothing but may still continue a thread under a changed system
+        prompt (a date, a file listing): it must then send back an earlier answer too, which a
+        side call given the same user text never does."""
+        plain = _plain_prefixes(seq)
+        for h in reversed(plain[1:]):
+            end = self.answered_plain.get(h)
+            if end is None:
+                continue
+            state = self.threads[self.thread_of[end]]
+            if self._root(end) == state.last_turn:
+                self._continue(pos, seq, state, 0, edited=True)
+                return
+            break
+        self._start(pos, seq, 0, None)
 
     def _shared(self, seq: _Seq) -> int:
         """Length of the longest prefix some earlier request or answer shares (binary search:
@@ -212,6 +241,8 @@ class _Detector:
             full = hash((seq.prefix[n], seq.response_fp))
             self.prefix_owner[full] = pos
             self.ends[full] = pos
+            plain = _plain_prefixes(seq)[-1]
+            self.answered_plain[hash((plain, seq.response_fp))] = pos
 
     def _result(self) -> Threaded:
         out = list(self.items)
@@ -235,7 +266,7 @@ class _Detector:
 
     def _label(self, state: _ThreadState) -> str:
         first = self.seqs[state.interactions[0]]
-        user = next((m.text for m in first.messages if m.role == "user" and m.text.strip()), "")
+        user = _first_user_text(first.messages)
         text = _short(user) or _short(first.response.text if first.response else "") or "(no text)"
         turns = sum(1 for p in state.interactions if p not in self.retry_of)
         if turns == 1 and len(self.threads) > 1:
@@ -255,27 +286,59 @@ def is_conversation(it: Interaction) -> bool:
     return not path.endswith(_NOT_TURNS)
 
 
-def _sequence(it: Interaction) -> _Seq:
-    seed = hash(("thread", it.api))
+def _sequence(it: Interaction, stored: _Seq | None, prints: Fingerprints) -> _Seq:
+    """The request as fingerprints; `stored` is the earlier exchange it builds on server-side,
+    whose request and answer then come first, as if the client had sent them again."""
     messages: list[Message] = []
     fps: list[int] = []
-    prefix = [seed]
+    prefix = [hash(("thread", it.api))]
     system: list[bool] = []
+    if stored is not None:
+        messages, fps = list(stored.messages), list(stored.fps)
+        prefix, system = list(stored.prefix), list(stored.system)
+        if stored.response is not None and stored.response_fp is not None:
+            messages.append(stored.response)
+            fps.append(stored.response_fp)
+            prefix.append(hash((prefix[-1], stored.response_fp)))
+            system.append(False)
+    # Instructions are not kept with a stored response, so clients send them again each time.
+    resent = {f for f, sys in zip(fps, system, strict=True) if sys}
     for msg in it.messages:
-        key = message_key(msg)
-        if not key[1]:
+        print_ = prints.of(msg)
+        if print_ is None:
             continue  # a message with no content decides nothing
-        fp = hash(key)
+        fp, is_system = print_
+        if is_system and fp in resent:
+            continue
         messages.append(msg)
         fps.append(fp)
         prefix.append(hash((prefix[-1], fp)))
-        system.append(key[0] == "system")
-    response, response_fp = None, None
-    if it.response is not None:
-        key = message_key(it.response)
-        if key[1]:
-            response, response_fp = it.response, hash(key)
-    return _Seq(messages, fps, prefix, system, response, response_fp)
+        system.append(is_system)
+    answer = prints.of(it.response) if it.response is not None else None
+    if answer is None:
+        return _Seq(messages, fps, prefix, system, None, None)
+    return _Seq(messages, fps, prefix, system, it.response, answer[0])
+
+
+def _plain_prefixes(seq: _Seq) -> list[int]:
+    """Running hashes of the request's messages other than system ones."""
+    out = [seq.prefix[0]]
+    for fp, is_system in zip(seq.fps, seq.system, strict=True):
+        if not is_system:
+            out.append(hash((out[-1], fp)))
+    return out
+
+
+def _first_user_text(messages: list[Message]) -> str:
+    """The user's own words: agents often put a `<system-reminder>`-style block first."""
+    texts = [
+        p.text.strip()
+        for m in messages
+        if m.role == "user"
+        for p in m.parts
+        if isinstance(p, TextPart) and p.text.strip()
+    ]
+    return next((t for t in texts if not t.startswith("<")), texts[0] if texts else "")
 
 
 def _short(text: str) -> str:

@@ -135,6 +135,7 @@ class SearchHit:
     marked: str
     # The cassette's content hash when the hit was found, so a hit's link is a share link.
     version: str = ""
+    thread: int | None = None  # the thread of the message, null for what is in none
 
     @property
     def snippet(self) -> str:
@@ -162,6 +163,7 @@ class SearchHit:
             "message": self.message,
             "role": self.role,
             "snippet": self.snippet,
+            "thread": self.thread,
         }
 
 
@@ -186,6 +188,34 @@ class FileError:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "error": self.error, "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class FailedCall:
+    """An interaction that failed: an HTTP error status or an error event in the stream."""
+
+    path: str
+    version: str
+    interaction: int
+    status: int | None
+    type: str
+    message: str
+    model: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Warned:
+    """A cassette that was read, with what the decoders could not fully understand."""
+
+    path: str
+    version: str
+    warnings: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ worktrees and packed refs. Nothing here ever changes the repository.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -111,6 +112,10 @@ def file_history(path: str, cwd: Path, limit: int = 50) -> list[Commit]:
     return commits
 
 
+def merge_base(a: str, b: str, cwd: Path) -> str:
+    return _git(["merge-base", "--end-of-options", a, b], cwd).decode().strip()
+
+
 def split_blob_spec(spec: str, cwd: Path) -> tuple[str, str] | None:
     """`REV:PATH` -> (rev, path) when REV names a commit here; None for anything else."""
     rev, sep, path = spec.partition(":")
@@ -122,6 +127,16 @@ def split_blob_spec(spec: str, cwd: Path) -> tuple[str, str] | None:
 def read_blob(rev: str, path: str, cwd: Path) -> bytes:
     """The bytes of PATH at REV; PATH follows git's rules (root-relative, `./` for cwd-relative)."""
     return _git(["cat-file", "blob", f"{rev}:{path}"], cwd)
+
+
+def worktree_file(root: Path, path: str) -> Path:
+    """PATH (repo-relative) in the working tree, refused when it resolves outside the repository:
+    a committed symlink `cassettes/x.yaml -> /home/me/.ssh/id_rsa` is not followed."""
+    candidate = root / path
+    real, base = os.path.realpath(candidate), os.path.realpath(root)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise GitError(f"{path} is a symlink that points outside the repository; not read")
+    return candidate
 
 
 def default_base(cwd: Path) -> str:
@@ -179,8 +194,10 @@ __all__ = [
     "file_history",
     "is_revision",
     "is_safe_revision",
+    "merge_base",
     "read_blob",
     "repo_root",
     "resolve_commit",
     "split_blob_spec",
+    "worktree_file",
 ]

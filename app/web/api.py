@@ -8,8 +8,9 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.conversation.context import context_change
 from app.index import Filters
-from app.model import to_json
+from app.model import Cassette, Interaction, to_json
 from app.web.browse import listing
 from app.web.deps import index, live
 from app.web.lookup import find
@@ -29,7 +30,16 @@ def api_cassettes(request: Request) -> Response:
 @router.get("/api/cassettes/{path:path}")
 def api_cassette(request: Request, path: str) -> Response:
     found = find(index(request), path)
-    return JSONBody(to_json(found.interaction if found.interaction is not None else found.cassette))
+    if found.interaction is not None:
+        return JSONBody(interaction_json(found.cassette, found.interaction))
+    return JSONBody(to_json(found.cassette))
+
+
+def interaction_json(cas: Cassette, inter: Interaction) -> dict[str, Any]:
+    """The Interaction document, plus what changed since the previous request of its thread."""
+    doc: dict[str, Any] = to_json(inter)
+    doc["context_change"] = to_json(context_change(cas, inter.index))
+    return doc
 
 
 @router.get("/api/search")

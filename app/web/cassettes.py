@@ -8,12 +8,17 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app import playback
+from app.conversation.context import context_change
 from app.markdown import cassette_markdown, interaction_markdown
 from app.model import Interaction, to_json
 from app.web import urls
+from app.web.api import interaction_json
 from app.web.curl import curl_command
 from app.web.deps import index, int_param, page_context
+from app.web.highlight import query_terms
 from app.web.history import history_link
+from app.web.lanes import reading
 from app.web.lookup import Found, find
 from app.web.render import respond
 from app.web.transcript import offered_tools, transcript
@@ -60,13 +65,19 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
-def cassette_view(found: Found) -> dict[str, Any]:
-    """What the cassette page shows, with no request in sight: the static export renders it too."""
+def cassette_view(found: Found, q: str = "") -> dict[str, Any]:
+    """What the cassette page shows, with no request in sight: the static export renders it too.
+
+    `q`: a search query the link carries (`?q=`); its words are marked in the messages that
+    hold them, and the lanes and long messages holding a hit are open."""
     cas = found.cassette
+    terms = query_terms(q)
     return {
         "summary": found.summary,
         "cassette": cas,
-        "messages": transcript(cas.conversation),
+        "reading": reading(cas, terms),
+        "q": q,
+        "terms": terms,
         "tools": offered_tools(cas.interactions),
     }
 
@@ -79,7 +90,7 @@ def _cassette_page(request: Request, found: Found) -> Response:
         "cassettes",
         watch=(cas.path, found.summary.version),
         history_url=history_link(index(request), cas.path),
-        **cassette_view(found),
+        **cassette_view(found, request.query_params.get("q", "")[:200]),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))
@@ -114,6 +125,8 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "request_messages": transcript(inter.messages, "q"),
         "response_messages": response,
         "curl": curl_command(inter),
+        "context_change": context_change(cas, n),
+        "reply_to": playback.reply_json(cas, n),
         "prev_index": n - 1 if n > 0 else None,
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),
@@ -131,4 +144,4 @@ def _interaction_page(request: Request, found: Found, inter: Interaction) -> Res
         **interaction_view(found, inter, start),
         **_link_state(request, found),
     )
-    return respond(request, "interaction.html", ctx, lambda: to_json(inter))
+    return respond(request, "interaction.html", ctx, lambda: interaction_json(cas, inter))

@@ -16,13 +16,14 @@ def query(params: Mapping[str, object]) -> str:
     return "?" + urlencode(items) if items else ""
 
 
-def cassette_url(path: str, version: str | None = None, anchor: str = "") -> str:
-    url = "/cassettes/" + _q(path) + query({"v": version})
+def cassette_url(path: str, version: str | None = None, anchor: str = "", q: str = "") -> str:
+    url = "/cassettes/" + _q(path) + query({"v": version, "q": q})
     return url + ("#" + anchor if anchor else "")
 
 
-def message_url(path: str, message: int, version: str | None = None) -> str:
-    return cassette_url(path, version, f"m-{message}")
+def message_url(path: str, message: int, version: str | None = None, q: str = "") -> str:
+    """`q`: a search query, marked in the page (where the message's thread is opened)."""
+    return cassette_url(path, version, f"m-{message}", q)
 
 
 def interaction_url(

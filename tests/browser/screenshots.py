@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, serve
-from tests.web.samples import write_tree
+from tests.web.samples import titled_weather_agent, write_tree
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -25,6 +25,7 @@ PAGES = {
     "search": "/search?q=weather",
     "errors": "/errors",
     "thinking": "/cassettes/agents/claude/thinking.yaml",
+    "threads": "/cassettes/agents/titled.yaml",
 }
 
 
@@ -33,6 +34,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "cassettes"
         write_tree(root, hostile_name=False)
+        # A side call beside the agent: the cassette page's thread lanes and outline.
+        (root / "agents" / "titled.yaml").write_text(titled_weather_agent(), encoding="utf-8")
         with serve(root, Path(tmp) / "index.sqlite3") as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for scheme in ("light", "dark"):

@@ -151,20 +151,42 @@ def test_recorded_html_and_mentions_cannot_render_or_notify() -> None:
     assert not re.search(r"(?<![\w`>/])@octocat", page.replace("<code>@octocat</code>", ""))
 
 
-def test_secrets_are_masked_in_text_arguments_and_results() -> None:
-    call = ToolCallPart("c1", "search", {"query": "x", "api_key": "tvly-" + "9" * 30})
-    result = ToolResultPart("c1", "search", json.dumps({"echo": KEY, "access_token": "a" * 40}))
-    md = cassette_markdown(
-        _cassette(
-            Message("user", (TextPart(f"my key is {KEY}"),), 0),
-            Message("assistant", (call,), 0),
-            Message("tool", (result,), 0),
-            Message("assistant", (TextPart("done"),), 0),
-        )
+def test_secrets_are_masked_in_text_arguments_and_results(tmp_path: Path) -> None:
+    """The Markdown is made from the decoded model, which is masked as a whole on decoding."""
+    call = {
+        "id": "c1",
+        "name": "search",
+        "arguments": {"query": "x", "api_key": "tvly-" + "9" * 30},
+    }
+    first = chat_request([{"role": "user", "content": f"my key is {KEY}"}])
+    token = "aB3kd9fJ2mZ8qP1xW7vN4tR6yH0sL5cE"  # one repeated letter would read as a placeholder
+    result = json.dumps({"echo": KEY, "access_token": token})
+    second = chat_request(
+        [
+            {"role": "user", "content": f"my key is {KEY}"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "search", "arguments": json.dumps(call["arguments"])},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "c1", "content": result},
+        ]
     )
+    path = tmp_path / "leaky.yaml"
+    path.write_text(
+        govcr([(first, chat_response(tool_calls=[call])), (second, chat_response("done"))])
+    )
+    md = CliRunner().invoke(main, ["show", str(path), "--format", "markdown"]).stdout
+    assert "done" in md  # decoded: the checks below mean something
     assert KEY not in md
     assert "9" * 30 not in md
-    assert "a" * 40 not in md
+    assert token[4:] not in md
     assert "my key is sk-p…" in md
     assert '"api_key": "tvly…"' in md
 

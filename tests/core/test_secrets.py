@@ -8,16 +8,16 @@ import pytest
 
 from app.loader import load_bytes
 from app.secrets import (
-    field_secrets,
     is_placeholder,
     is_secret_field,
     is_secret_header,
-    mask_fields,
     mask_header_value,
     mask_keys,
     mask_keys_in_value,
+    mask_text,
     mask_url,
     mask_value,
+    text_hits,
 )
 from tests.builders import chat_request
 from tests.web.samples import exchange, govcr
@@ -152,17 +152,17 @@ def test_json_and_form_fields_are_masked_and_the_rest_kept_byte_for_byte() -> No
         '{\n  "access_token": "' + token + '",\n  "token_type": "Bearer",\n'
         '  "expires_in": 3600, "client_secret": "REDACTED", "note": "my token is safe"}'
     )
-    assert mask_fields(body) == body.replace(token, "eyJh…")
+    assert mask_text(body) == body.replace(token, "eyJh…")
     form = "grant_type=client_credentials&client_secret=s3cr3t-value-0123456789&scope=a%20b"
-    assert mask_fields(form) == "grant_type=client_credentials&client_secret=s3cr…&scope=a%20b"
-    assert [f.name for f in field_secrets(form)] == ["client_secret"]
+    assert mask_text(form) == "grant_type=client_credentials&client_secret=s3cr…&scope=a%20b"
+    assert [h.what for h in text_hits(form)] == ["field client_secret"]
     # A character that grows when lower-cased must not shift where the field is looked for.
     turkish = '{"city": "İİİİİİİİİİİİ", "api_key": "abcdefghijklmnopqrstu"}'
-    assert mask_fields(turkish) == '{"city": "İİİİİİİİİİİİ", "api_key": "abcd…"}'
+    assert mask_text(turkish) == '{"city": "İİİİİİİİİİİİ", "api_key": "abcd…"}'
     # The mask keeps the value as recorded, so an encoded `&` cannot split the form in two.
-    assert mask_fields("password=a%26bcdefghijklmnop&x=1") == "password=a%26…&x=1"
+    assert mask_text("password=a%26bcdefghijklmnop&x=1") == "password=a%26…&x=1"
     plain = '{"messages": [{"role": "user", "content": "Which key opens it?"}]}'
-    assert mask_fields(plain) is plain  # nothing to hide: the same object, no copy
+    assert mask_text(plain) is plain  # nothing to hide: the same object, no copy
 
 
 def test_a_token_endpoint_is_masked_in_both_bodies() -> None:

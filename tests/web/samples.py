@@ -53,6 +53,10 @@ def govcr(*exchanges: dict[str, Any]) -> str:
 
 def weather_agent() -> str:
     """Two calls of an OpenAI tool-using agent: the call, then the answer using its result."""
+    return govcr(*weather_exchanges())
+
+
+def weather_exchanges() -> list[dict[str, Any]]:
     system = {"role": "system", "content": "You are a terse weather assistant."}
     user = {"role": "user", "content": "What's the weather in Florence?"}
     call = {"id": "call_1", "name": "get_weather", "arguments": {"city": "Florence", "unit": "C"}}
@@ -79,7 +83,7 @@ def weather_agent() -> str:
     }
     result = {"role": "tool", "tool_call_id": "call_1", "content": '{"temp": 21, "sky": "sunny"}'}
     answer = "It is **21 °C** and sunny in Florence.\n\n```python\nprint('bring sunglasses')\n```"
-    return govcr(
+    return [
         exchange(
             chat_request([system, user], tools=tools),
             chat_response(tool_calls=[call], prompt_tokens=120, completion_tokens=18),
@@ -89,7 +93,48 @@ def weather_agent() -> str:
             chat_request([system, user, assistant_call, result], tools=tools),
             chat_response(answer, prompt_tokens=160, completion_tokens=25),
         ),
+    ]
+
+
+def titled_weather_agent() -> str:
+    """A side call first (a chat-title generator, as coding agents make), then the agent."""
+    title = exchange(
+        chat_request(
+            [
+                {"role": "system", "content": "Generate a short title for this conversation."},
+                {"role": "user", "content": "What's the weather in Florence?"},
+            ]
+        ),
+        chat_response("Florence weather check", prompt_tokens=30, completion_tokens=4),
+        duration="300ms",
     )
+    return govcr(title, *weather_exchanges())
+
+
+def retried_after_rate_limit() -> str:
+    """A 429, then the same request again, answered."""
+    request = chat_request([{"role": "user", "content": "Write a haiku about rain."}])
+    error = {"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests"}}
+    haiku = "Soft rain on the roof\nthe gutters hum their one note\nevening comes early"
+    return govcr(
+        exchange(request, error, status=429, duration="80ms"),
+        exchange(request, chat_response(haiku)),
+    )
+
+
+def unanswered_call() -> str:
+    """A tool call whose result the recording never holds."""
+    call = {"id": "call_9", "name": "lookup", "arguments": {"q": "x"}}
+    request = chat_request([{"role": "user", "content": "Look it up."}])
+    return govcr(exchange(request, chat_response(tool_calls=[call])))
+
+
+def long_answer(lines: int = 80) -> str:
+    """One answer far longer than a screen, with Markdown headings of its own."""
+    body = "\n".join(f"- Line {n} of the report." for n in range(lines))
+    text = f"# Report\n\n## Findings\n\n{body}\n\nThe last line: needle."
+    request = chat_request([{"role": "user", "content": "Write the long report."}])
+    return govcr(exchange(request, chat_response(text)))
 
 
 def anthropic_thinking() -> str:
@@ -201,3 +246,20 @@ def write_tree(root: Path, hostile_name: bool = True) -> dict[str, Path]:
         path.write_text(text, encoding="utf-8")
         out[rel] = path
     return out
+
+
+def write_reading_tree(root: Path) -> None:
+    """The cassettes the cassette page's tests read: threads, failures, long and odd messages."""
+    files = {
+        "agents/weather.yaml": weather_agent(),
+        "threads/titled.yaml": titled_weather_agent(),
+        "threads/retry.yaml": retried_after_rate_limit(),
+        "threads/unanswered.yaml": unanswered_call(),
+        "errors/rate_limited.yaml": rate_limited(),
+        "long/report.yaml": long_answer(),
+        "hostile/evil.yaml": hostile(),
+    }
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,146 @@
+"""Streamed answers saved without their request: raw SSE, one JSON per line, JSON event lists.
+
+Test suites keep these as replay fixtures (the Vercel AI SDK's `.chunks.txt`, `.sse` files,
+SSE text saved as a JSON string, arrays of stream events). Each becomes one partial
+interaction whose body is framed the way its API streams (see `eventshape`), so the decoder
+of that API folds it. A last event whose JSON breaks off means the file was cut short: that
+is an error for the interaction, while what came before is still shown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from app.formats.base import RawCassette, ReadContext, ReadError
+from app.formats.build import CassetteBuilder
+from app.formats.eventshape import StreamShape, content_type, frame_events, guess_shape
+from app.streams import parse_sse
+
+_FIRST_LINE = re.compile(rb"\s*([^\r\n]*)")
+_SSE_FIELD = re.compile(rb"(?:data|event|id|retry)(?::|\r?\n)|:")
+_SSE_FIELDS = frozenset({"data", "event", "id", "retry", ""})
+_JSON_SSE = re.compile(rb'\s*"(?:data|event|id|retry):')
+_PROBE_LINES = 3
+_PROBE_BYTES = 1 << 20  # a first line longer than this is not a stream chunk
+
+
+def _partial_note(shape: StreamShape | None) -> str:
+    base = "only the streamed response was recorded; the request is unknown"
+    if shape is None:
+        return f"{base}, and the events match no API Tapedeck knows"
+    return f"{base}; the events look like {shape.api}, read as POST {shape.path} (a guess)"
+
+
+def _add_stream(out: CassetteBuilder, body: bytes, shape: StreamShape | None) -> None:
+    out.add(
+        method="POST" if shape else "",
+        url=shape.path if shape else "",
+        response_headers=(("Content-Type", content_type(shape)),),
+        response_body=body,
+        partial=True,
+    )
+    out.warn(_partial_note(shape))
+
+
+def _json(payload: str | bytes) -> Any:
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+
+
+class SseBodyReader:
+    """Server-sent events as the server sent them, or that text saved as a JSON string."""
+
+    name = "sse-body"
+
+    def detect(self, doc: Any) -> bool:
+        if not isinstance(doc, bytes):
+            return False
+        if _JSON_SSE.match(doc):
+            return True
+        first = _FIRST_LINE.match(doc)
+        return bool(first and _SSE_FIELD.match(first[1])) and b"data:" in doc[:8192]
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        data: bytes = doc
+        if _JSON_SSE.match(data):
+            value = _json(data)
+            if not isinstance(value, str):
+                raise ReadError("invalid JSON: a string of server-sent events that does not end")
+            data = value.encode()
+        out = CassetteBuilder(self.name, ctx)
+        text = data.decode("utf-8", "replace")
+        frames = parse_sse(text).frames
+        events = [_json(f.data) for f in frames]
+        shape = guess_shape(events)
+        body = data if shape is None or shape.framing == "sse" else frame_events(events, shape)
+        _add_stream(out, body, shape)
+        unknown = {
+            line.partition(":")[0]
+            for line in text.splitlines()
+            if line and line.partition(":")[0] not in _SSE_FIELDS
+        }
+        out.unread(sorted(f"field {name!r}" for name in unknown), "interaction 0")
+        last = frames[-1].data.strip() if frames else ""
+        if last.startswith(("{", "[")) and last != "[DONE]" and events[-1] is None:
+            out.error("interaction 0 is cut off: the last event's JSON breaks off")
+        return out.result()
+
+
+class StreamChunksReader:
+    """One JSON event per line, no SSE framing (the Vercel AI SDK's `.chunks.txt`)."""
+
+    name = "stream-chunks"
+
+    def detect(self, doc: Any) -> bool:
+        if not isinstance(doc, bytes):
+            return False
+        head = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES + 1)[: _PROBE_LINES + 1]
+        lines = [ln.strip() for ln in head[:-1] if ln.strip()] if len(head) > 1 else []
+        if len(lines) < 2 or not all(ln.startswith(b"{") for ln in lines):
+            return False
+        first = lines[0]
+        return first.endswith(b"}") and isinstance(_json(first), dict)
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        data: bytes = doc
+        out = CassetteBuilder(self.name, ctx)
+        lines = [(n, ln.strip()) for n, ln in enumerate(data.split(b"\n"), 1) if ln.strip()]
+        events = [_json(ln) for _, ln in lines]
+        whole = [(n, e) for (n, _), e in zip(lines, events, strict=True) if e is not None]
+        shape = guess_shape([e for _, e in whole])
+        _add_stream(out, frame_events([e for _, e in whole], shape), shape)
+        broken = [n for (n, _), e in zip(lines, events, strict=True) if e is None]
+        if broken and broken[-1] == lines[-1][0]:
+            out.error("interaction 0 is cut off: the last line's JSON breaks off", broken.pop())
+        if broken:
+            out.warn(f"interaction 0: lines that are not JSON were left out: {broken}", broken[0])
+        return out.result()
+
+
+class StreamEventsReader:
+    """A JSON array of stream events (or of Gemini's streamed responses)."""
+
+    name = "stream-events"
+
+    def detect(self, doc: Any) -> bool:
+        return isinstance(doc, list) and bool(doc) and guess_shape(doc) is not None
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        out = CassetteBuilder(self.name, ctx)
+        events = [e for e in doc if isinstance(e, dict)]
+        shape = guess_shape(events)
+        _add_stream(out, frame_events(events, shape), shape)
+        others = [n for n, e in enumerate(doc) if not isinstance(e, dict)]
+        if others:
+            out.warn(f"interaction 0: items that are not events were left out: {others}")
+        return out.result()
+
+
+SSE_BODY = SseBodyReader()
+STREAM_CHUNKS = StreamChunksReader()
+STREAM_EVENTS = StreamEventsReader()
