@@ -15,6 +15,7 @@ from app.model import (
     ReasoningPart,
     RefusalPart,
     TextPart,
+    Thread,
     ToolCallPart,
     ToolResultPart,
     UnknownPart,
@@ -23,29 +24,49 @@ from app.model import (
 
 
 def cassette_lines(c: Cassette) -> Iterator[str]:
+    """Thread by thread: a header, then each interaction with the messages it added."""
     yield f"{c.path}  ({c.format}, {len(c.interactions)} interactions)"
     for w in c.warnings:
         yield f"warning: {w.message}"
     by_index = {it.index: it for it in c.interactions}
-    current: int | None = None
-    shown: set[int] = set()
+    added: dict[tuple[int | None, int | None], list[Message]] = {}
     for msg in c.conversation:
-        if msg.interaction is not None and msg.interaction != current:
-            current = msg.interaction
-            it = by_index.get(current)
-            if it is not None:
-                shown.add(it.index)
-                yield ""
-                yield interaction_header(it)
-        yield from message_lines(msg)
-    for it in c.interactions:
-        if it.index not in shown:
+        added.setdefault((msg.thread, msg.interaction), []).append(msg)
+    for thread in c.threads:
+        yield ""
+        yield thread_header(thread)
+        for n in thread.interactions:
+            it = by_index.get(n)
+            if it is None:
+                continue
             yield ""
             yield interaction_header(it)
-            if it.summary:
-                yield f"  {it.summary}"
-            if it.error is not None:
-                yield f"  error: {it.error.type}: {it.error.message}"
+            for msg in added.get((thread.id, n), ()):
+                yield from message_lines(msg)
+            yield from _outcome_lines(it)
+    others = [it for it in c.interactions if it.thread is None]
+    if others:
+        yield ""
+        yield f"══ Not in a thread: {len(others)} interaction{'' if len(others) == 1 else 's'}"
+        for it in others:
+            yield ""
+            yield interaction_header(it)
+            yield from _outcome_lines(it)
+
+
+def thread_header(t: Thread) -> str:
+    calls = len(t.interactions)
+    text = f"══ Thread {t.id}: {t.label} · {calls} call{'' if calls == 1 else 's'}"
+    if t.parent is not None:
+        text += f" · forked from thread {t.parent.thread} after #{t.parent.interaction}"
+    return text
+
+
+def _outcome_lines(it: Interaction) -> Iterator[str]:
+    if it.summary:
+        yield f"  {it.summary}"
+    if it.error is not None:
+        yield f"  error: {it.error.type}: {it.error.message}"
 
 
 def interaction_lines(it: Interaction) -> Iterator[str]:
@@ -77,6 +98,8 @@ def interaction_header(it: Interaction) -> str:
         facts.append(usage_text(it.usage))
     if it.finish_reason:
         facts.append(f"finish: {it.finish_reason}")
+    if it.retry_of is not None:
+        facts.append(f"retry of #{it.retry_of}")
     return "── " + " ".join(bits) + " · " + " · ".join(facts)
 
 

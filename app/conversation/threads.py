@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.conversation.keys import Fingerprints
-from app.model import Interaction, Message, Thread, ThreadParent
+from app.model import Interaction, Message, TextPart, Thread, ThreadParent
 
 # APIs whose calls are never turns of a conversation, whatever their body holds.
 NOT_CONVERSATIONS = frozenset({"openai.embeddings", "unknown"})
@@ -266,7 +266,7 @@ class _Detector:
 
     def _label(self, state: _ThreadState) -> str:
         first = self.seqs[state.interactions[0]]
-        user = next((m.text for m in first.messages if m.role == "user" and m.text.strip()), "")
+        user = _first_user_text(first.messages)
         text = _short(user) or _short(first.response.text if first.response else "") or "(no text)"
         turns = sum(1 for p in state.interactions if p not in self.retry_of)
         if turns == 1 and len(self.threads) > 1:
@@ -327,6 +327,18 @@ def _plain_prefixes(seq: _Seq) -> list[int]:
         if not is_system:
             out.append(hash((out[-1], fp)))
     return out
+
+
+def _first_user_text(messages: list[Message]) -> str:
+    """The user's own words: agents often put a `<system-reminder>`-style block first."""
+    texts = [
+        p.text.strip()
+        for m in messages
+        if m.role == "user"
+        for p in m.parts
+        if isinstance(p, TextPart) and p.text.strip()
+    ]
+    return next((t for t in texts if not t.startswith("<")), texts[0] if texts else "")
 
 
 def _short(text: str) -> str:

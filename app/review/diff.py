@@ -139,7 +139,8 @@ class CassetteDiff:
 
 
 def diff_cassettes(old: Cassette, new: Cassette) -> CassetteDiff:
-    """Align the interactions (in order, then by request similarity) and compare each pair.
+    """Align the interactions (by thread, in order, then by request similarity) and compare
+    each pair.
 
     When a side could not be read at all there is nothing to align: the diff carries only the
     errors, rather than claiming every interaction of the other side was added or removed.
@@ -147,12 +148,57 @@ def diff_cassettes(old: Cassette, new: Cassette) -> CassetteDiff:
     errors = tuple(FileError(c.path, e.message, e.line) for c in (old, new) for e in c.errors)
     if any(c.errors and not c.interactions for c in (old, new)):
         return CassetteDiff(old.path, new.path, False, errors=errors)
-    pairs = align(old.interactions, new.interactions, request_key, _similar)
+    pairs = align_interactions(old, new)
     seen: dict[str, int] = {}
     diffs = tuple(diff_interactions(a, b, seen) for a, b, _, _ in pairs)
     usage = tuple(_delta(n, _total(old, n), _total(new, n)) for n in (*_TOKEN_FIELDS, "cost_usd"))
     same = all(d.kind == "same" for d in diffs) and not errors
     return CassetteDiff(old.path, new.path, same, diffs, _nonzero(usage), errors)
+
+
+Pair = tuple[Interaction | None, Interaction | None, int | None, int | None]
+
+
+def align_interactions(old: Cassette, new: Cassette) -> list[Pair]:
+    """Pair interactions within matching threads first (same label, in order), then the rest.
+
+    A re-recorded agent run may interleave its side calls and sub-agents differently; pairing
+    inside a thread keeps the title call compared with the title call, not with an agent turn.
+    Pairs come back in recording order (the new side's, removed ones where they were).
+    """
+    pairs: list[Pair] = []
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    new_threads: dict[str, list[tuple[int, ...]]] = {}
+    for t in new.threads:
+        new_threads.setdefault(t.label, []).append(t.interactions)
+    old_at = {it.index: it for it in old.interactions}
+    new_at = {it.index: it for it in new.interactions}
+    for t in old.threads:
+        candidates = new_threads.get(t.label)
+        if not candidates:
+            continue
+        members_new = candidates.pop(0)
+        for a, b, _, _ in align(
+            [old_at[i] for i in t.interactions if i in old_at],
+            [new_at[j] for j in members_new if j in new_at],
+            request_key,
+            _similar,
+        ):
+            if a is not None and b is not None:
+                pairs.append((a, b, a.index, b.index))
+                used_old.add(a.index)
+                used_new.add(b.index)
+    rest_old = [it for it in old.interactions if it.index not in used_old]
+    rest_new = [it for it in new.interactions if it.index not in used_new]
+    for a, b, _, _ in align(rest_old, rest_new, request_key, _similar):
+        pairs.append((a, b, a.index if a else None, b.index if b else None))
+    return sorted(pairs, key=_recording_order)
+
+
+def _recording_order(pair: Pair) -> tuple[int, int]:
+    _, _, i, j = pair
+    return (j if j is not None else (i or 0), 0 if j is not None else 1)
 
 
 def request_key(it: Interaction) -> str:

@@ -91,3 +91,32 @@ def test_help_lists_every_command() -> None:
     assert code == 0
     for name in ("index", "show", "serve"):
         assert name in out
+
+
+def test_show_prints_threads_as_sections(tmp_path: Path) -> None:
+    from tests.conversation.shapes import Anthropic, Call, Raw, Script
+
+    s, ask = Anthropic(), [("user", "Fix the bug")]
+    path = tmp_path / "run.yaml"
+    path.write_text(
+        Script()
+        .call(s, Call("Write a title for this.", ask, "Bug fix"))
+        .call(s, Call("You are an agent.", ask, status=429))
+        .call(s, Call("You are an agent.", ask, "Which file?"))
+        .raw(Raw("https://api.exa.ai/search", {"query": "bug"}, {"results": []}))
+        .yaml()
+    )
+    code, out, err = run("show", str(path))
+    assert code == 0, err
+    lines = out.splitlines()
+    heads = [line for line in lines if line.startswith("══")]
+    assert heads == [
+        "══ Thread 0: Title generator: Fix the bug · 1 call",
+        "══ Thread 1: Fix the bug · 2 calls",
+        "══ Not in a thread: 1 interaction",
+    ]
+    retry = next(line for line in lines if line.startswith("── #2"))
+    assert "retry of #1" in retry
+    assert "  error: rate_limit_error: slow" in lines
+    agent = lines[lines.index(heads[1]) :]
+    assert agent.index("user:      Fix the bug") < agent.index("assistant: Which file?")
