@@ -186,8 +186,12 @@ def nice_scale(max_value: float, ticks: int = 4, integer: bool = False) -> list[
 
 
 def shorten(label: str, limit: int = LABEL_CHARS) -> str:
-    """Keep the end of a long label: paths and model names differ most at their tails."""
-    return label if len(label) <= limit else "…" + label[-(limit - 1) :]
+    """Cut a long label in the middle: its head tells rows apart (`#0`, `#1`, a folder) and its
+    tail names the model or file; the whole label is in the row's tooltip."""
+    if len(label) <= limit:
+        return label
+    head = max(1, (limit - 1) // 3)
+    return label[:head].rstrip() + "…" + label[-(limit - 1 - head) :]
 
 
 def bar_chart(
@@ -198,21 +202,30 @@ def bar_chart(
     items: Sequence[Item],
     scale_max: float | None = None,
 ) -> Chart:
-    """Lay out `items` as horizontal bars; `scale_max` fixes the scale (e.g. 1 for ratios)."""
+    """Lay out `items` as horizontal bars; `scale_max` fixes the scale (e.g. 1 for ratios).
+
+    A row is as tall as the lanes it draws: a group with only an estimated cost gets one lane,
+    not an empty reported lane above it, so every bar sits beside its own label and no bar
+    is nearer to a neighbour's label than to its own."""
     lanes = max((s.lane for s in series), default=0) + 1
     top = TOP_PAD + (LEGEND_HEIGHT if len(series) > 1 else 0.0)
-    row_height = lanes * LANE_HEIGHT + ROW_GAP
+    gap = ROW_GAP if lanes == 1 else ROW_GAP + 4
     biggest = max((_lane_sum(it, series, lane) for it in items for lane in range(lanes)), default=0)
     ticks = nice_scale(biggest, integer=unit == "count") if scale_max is None else _even(scale_max)
     top_value = ticks[-1]
     rows = []
-    for i, it in enumerate(items):
-        y = top + i * row_height
+    y = top
+    for it in items:
+        used = [
+            lane
+            for lane in range(lanes)
+            if any(s.lane == lane and v is not None for s, v in zip(series, it.values, strict=True))
+        ] or [0]
         segments: list[Segment] = []
         ends: list[LaneEnd] = []
-        for lane in range(lanes):
+        for slot, lane in enumerate(used):
             x = PLOT_X
-            lane_y = y + lane * LANE_HEIGHT
+            lane_y = y + slot * LANE_HEIGHT
             total = 0.0
             drawn = False
             for s, value in zip(series, it.values, strict=True):
@@ -225,7 +238,7 @@ def bar_chart(
                 drawn = True
             if drawn:
                 ends.append(LaneEnd(total, round(x + 4, 3), lane_y + LANE_HEIGHT - 4))
-        text_y = y + lanes * LANE_HEIGHT / 2 + 3
+        text_y = y + len(used) * LANE_HEIGHT / 2 + 3
         note_x = max((e.x + END_LABEL_WIDTH for e in ends), default=PLOT_X + 4)
         rows.append(
             Row(
@@ -240,7 +253,8 @@ def bar_chart(
                 tuple(ends),
             )
         )
-    plot_bottom = top + len(items) * row_height
+        y += len(used) * LANE_HEIGHT + gap
+    plot_bottom = y
     return Chart(
         id=chart_id,
         title=title,
@@ -475,7 +489,9 @@ def cassette_charts(cassette: Cassette, link: Callable[[str, int], str]) -> Cass
     )
     return CassetteCharts(
         tokens=tokens if any(not r.empty for r in tokens.rows) else None,
-        cost=costs if reported is not None or estimated is not None or unpriced else None,
+        # Only priced costs are drawn: a cassette with no known price says "no price" in its
+        # totals rather than drawing an empty $0–$1 axis.
+        cost=costs if reported is not None or estimated is not None else None,
         duration=duration if any(not r.empty for r in duration.rows) else None,
         cost_reported=reported,
         cost_estimated=estimated,

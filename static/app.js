@@ -167,6 +167,13 @@
       return;
     }
     var json = t.closest("[data-copy-url]");
+    if (json && json.getAttribute("data-copy-as") === "markdown") {
+      fetch(json.getAttribute("data-copy-url"), { headers: { Accept: "text/markdown" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (text) { copyText(text, "Markdown copied"); })
+        .catch(function () { toast("Copy failed"); });
+      return;
+    }
     if (json) {
       fetch(json.getAttribute("data-copy-url"), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.json(); })

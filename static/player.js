@@ -415,7 +415,7 @@
     var basis = this.data.time_basis, label;
     if (pos === 0) label = "before the first chunk";
     else {
-      label = "chunk " + (pos - 1).toLocaleString("en") + " of " + this.total.toLocaleString("en");
+      label = "chunk " + pos.toLocaleString("en") + " of " + this.total.toLocaleString("en");
       if (basis === "recorded") label += " · t = " + fmtMs(this.times[pos - 1]) + " (recorded)";
       else if (basis === "estimated") label += " · t ≈ " + fmtMs(this.times[pos - 1]) + " (estimated)";
     }
@@ -525,7 +525,7 @@
     var a = this.aside;
     if (!row) { a.replaceChildren(el("p", "muted", "No chunk selected.")); return; }
     var frag = document.createDocumentFragment();
-    var h = el("h3", "", "Chunk " + row.seq);
+    var h = el("h3", "", "Chunk " + (row.seq + 1) + " of " + this.total);
     frag.appendChild(h);
     var dl = el("dl", "pl-facts");
     function fact(k, v) { dl.appendChild(el("dt", "", k)); dl.appendChild(el("dd", "mono", v)); }
@@ -542,25 +542,31 @@
     frag.appendChild(el("h4", "", "Payload"));
     frag.appendChild(el("pre", "code small pl-raw", pretty(row.data, 4000)));
     frag.appendChild(el("h4", "", "What it changed"));
-    frag.appendChild(el("pre", "code small pl-delta", row.delta.length ? row.delta.map(describe).join("\n") : "nothing visible"));
+    frag.appendChild(el("pre", "code small pl-delta", row.delta.length ? row.delta.map(this.describe, this).join("\n") : "nothing visible"));
     a.replaceChildren(frag);
   };
 
-  function describe(op) {
+  /* One change a chunk made, in the reader's words: which part of the message (by its place,
+     when there are several) and what happened; never the decoder's internal slot numbers. */
+  Player.prototype.describe = function (op) {
+    var keys = Array.from(this.state.parts.keys()).sort(function (a, b) { return a - b; });
+    var part = this.state.parts.get(op.p);
+    var at = keys.length > 1 && keys.indexOf(op.p) >= 0 ? " (part " + (keys.indexOf(op.p) + 1) + " of " + keys.length + ")" : "";
+    var name = part && part.name ? " " + part.name : "";
     switch (op.op) {
       case "text": case "reasoning": case "refusal":
-        return op.op + " @" + op.p + " += " + JSON.stringify(op.text);
-      case "call": return (op.new ? "tool call starts" : "tool call") + " @" + op.p +
-        (op.name ? " " + op.name : "") + (op.id ? " (" + op.id + ")" : "");
-      case "args": return "arguments @" + op.p + (op.replace ? " = " : " += ") + JSON.stringify(op.text);
-      case "part": return "part @" + op.p + " = " + op.part.type + (op.part.type === "tool_call" ? " (complete)" : "");
-      case "remove": return "part @" + op.p + " removed";
+        return op.op + at + " += " + JSON.stringify(op.text);
+      case "call": return (op.new ? "tool call starts" : "tool call") + at +
+        (op.name ? " " + op.name : name) + (op.id ? " (" + op.id + ")" : "");
+      case "args": return "arguments of" + (name || " the tool call") + at + (op.replace ? " = " : " += ") + JSON.stringify(op.text);
+      case "part": return op.part.type.replace("_", " ") + at + (op.part.type === "tool_call" ? " (complete)" : "") + " added";
+      case "remove": return "a part removed";
       case "usage": return "usage " + JSON.stringify(op.usage ? {input: op.usage.input_tokens, output: op.usage.output_tokens} : op.raw);
       case "finish": return "finish " + op.reason + (op.raw ? " (" + op.raw + ")" : "");
       case "error": return "error " + op.type + ": " + op.message;
       default: return op.op;
     }
-  }
+  };
 
   // ---- the timeline strip ---------------------------------------------------------------
   /* Fraction of the strip's width at which chunk i sits. */
@@ -633,7 +639,7 @@
     var x = clientX === null ? rect.left + this.xOf(i) : clientX;
     tip.hidden = false;
     tip.style.left = Math.max(0, Math.min(rect.width - 260, x - rect.left - 130)) + "px";
-    var head = "#" + i + " · " + LABELS[primaryKind(this.masks[i])];
+    var head = "chunk " + (i + 1) + " of " + this.total + " · " + LABELS[primaryKind(this.masks[i])];
     tip.textContent = head + " · loading…";
     this.tipIndex = i;
     this.source.window(Math.floor(i / this.size)).then(function (win) {
@@ -664,6 +670,21 @@
       if (root.querySelector("script[data-player-data]")) players.push(new Player(root));
     });
     if (!players.length) return;
+    document.querySelectorAll("[data-player-keys]").forEach(function (e) { e.hidden = false; });
+    // Space plays the player on screen instead of scrolling the page, unless focus is in a
+    // field or on a control that space presses.
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== " " || ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target instanceof Element ? ev.target : null;
+      if (t && t.closest("input, textarea, select, button, summary, [contenteditable], dialog[open]")) return;
+      var shown = players.filter(function (pl) {
+        var r = pl.root.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+      });
+      if (!shown.length) return;
+      ev.preventDefault();
+      shown[0].act("play");
+    });
     window.tapedeckPlayer = { player: players[0], players: players, applyOps: applyOps,
                               newState: newState, messageParts: messageParts };
   }

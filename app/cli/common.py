@@ -45,6 +45,15 @@ def echo_json(value: Any) -> None:
     click.echo(orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode())
 
 
+def index_note(db: Path) -> str:
+    """Where the index is, and how to look inside it without getting in the server's way."""
+    return (
+        f"index: {db}\n"
+        "  (SQLite in WAL mode: it can be read while serving, opened read-only,"
+        " e.g. `sqlite3 -readonly FILE` or `datasette FILE`)"
+    )
+
+
 def error_line(path: str, message: str, line: int | None = None) -> None:
     where = f"{path}:{line}" if line else path
     click.echo(f"{where}: {message}", err=True)

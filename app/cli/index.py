@@ -10,6 +10,7 @@ import click
 from app.cli.common import (
     echo_json,
     error_line,
+    index_note,
     limits_from,
     max_size_option,
     progress_bar,
@@ -63,7 +64,6 @@ def index(
             f"{result.cassettes} cassettes, {result.interactions} interactions"
             f" ({result.read} read, {result.removed} removed, {len(result.errors)} unreadable)"
         )
-        if sys.stdout.isatty():
-            click.echo(f"index: {db}")
+        click.echo(index_note(db))
     if result.errors:
         sys.exit(1)

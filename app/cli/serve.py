@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from app.cli.common import roots_or_default
+from app.cli.common import index_note, roots_or_default
 from app.index import IndexLocationError, default_index_path
 
 _LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -22,10 +26,48 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class ListenError(Exception):
+    """The address cannot be listened on; the message says why in a user's words."""
+
+
+def open_socket(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: any free one), so the URL printed is real."""
+    bare = host.strip("[]")
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((bare, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ListenError(
+                f"port {port} on {host} is already in use; "
+                "choose another with --port (--port 0 picks a free one)"
+            ) from exc
+        reason = exc.strerror or str(exc)
+        raise ListenError(f"cannot listen on {host} port {port}: {reason}") from exc
+    return sock
+
+
+def run_server(app: Any, sock: socket.socket) -> None:
+    """Serve `app` on the already listening socket until interrupted."""
+    import uvicorn
+
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one (the URL printed says which).",
+)
 @click.option(
     "--index",
     "index_file",
@@ -48,11 +90,10 @@ def serve(
 ) -> None:
     """Serve the dashboard for the cassettes under PATH (default ./cassettes).
 
-    Listens on 127.0.0.1 unless --host says otherwise. The index is built in the background,
-    so pages answer at once and show its progress; changed files are re-indexed as they change.
+    Listens on 127.0.0.1 unless --host says otherwise, and prints the URL once it listens; a
+    port in use exits 2. The index is built in the background, so pages answer at once and show
+    its progress; changed files are re-indexed as they change.
     """
-    import uvicorn
-
     from app.web import Settings, create_app
 
     roots = roots_or_default(paths)
@@ -62,10 +103,6 @@ def serve(
         watch=not no_watch,
         auth_token=auth_token or None,
     )
-    try:
-        app = create_app(settings)
-    except IndexLocationError as exc:
-        raise click.UsageError(str(exc)) from exc
     if not is_loopback(host):
         click.secho(
             f"warning: listening on {host}, beyond this machine; recordings may hold private data."
@@ -73,7 +110,18 @@ def serve(
             fg="yellow",
             err=True,
         )
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    click.echo(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        sock = open_socket(host, port)
+    except ListenError as exc:
+        click.echo(f"tapedeck serve: {exc}", err=True)
+        sys.exit(2)
+    with sock:
+        try:
+            app = create_app(settings)
+        except IndexLocationError as exc:
+            raise click.UsageError(str(exc)) from exc
+        shown = f"[{host.strip('[]')}]" if ":" in host else host
+        url = f"http://{shown}:{sock.getsockname()[1]}/"
+        click.echo(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
+        click.echo(index_note(settings.index_path))
+        run_server(app, sock)

@@ -53,6 +53,8 @@ def site_target(site: Site, url: str) -> tuple[str, str] | None:
     fragment = "#" + parts.fragment if parts.fragment else ""
     if path.startswith("/static/"):
         return path[1:], ""
+    if any(name == "format" for name, _ in parse_qsl(parts.query)):
+        return None  # another rendering of a page (Markdown): only a server answers that
     if path == "/":
         query = parse_qsl(parts.query)
         kept = [(k, v) for k, v in query if k in _INDEX_PARAMS and v]

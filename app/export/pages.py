@@ -86,6 +86,8 @@ def index_page(idx: Index, rows: list[CassetteSummary]) -> str:
         sort_links={col: "/" + query({"sort": col}) for col in SORTS},
         prev_url=None,
         next_url=None,
+        json_url="/api/cassettes",  # server-only, like the CSV: the link rewrite switches them off
+        csv_url="/cassettes.csv",
         facets={},
         facet_names=(),
         folders=_folder_tree(idx),

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import queries, schema
+from app.index import queries, schema, search
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
+from app.index.search import SearchGroup
 from app.index.types import (
     CassetteSummary,
+    FailedCall,
     FileError,
     Filters,
     IndexStatus,
@@ -35,6 +37,7 @@ from app.index.types import (
     SearchHit,
     UsageGroup,
     UsageTotals,
+    Warned,
 )
 from app.loader import load_cassette
 from app.model import Cassette, Note
@@ -236,9 +239,19 @@ class Index:
         return queries.summary(self._conn(), path)
 
     def search(
-        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0
+        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0, role: str = ""
     ) -> tuple[list[SearchHit], int]:
-        return queries.search(self._conn(), q, f or Filters(), limit, offset)
+        return search.search(self._conn(), q, f or Filters(), limit, offset, role)
+
+    def search_facets(
+        self, q: str, f: Filters | None = None, role: str = ""
+    ) -> dict[str, list[tuple[str, int]]]:
+        return search.facets(self._conn(), q, f or Filters(), role)
+
+    def search_groups(
+        self, q: str, f: Filters | None = None, limit: int = 50, offset: int = 0, role: str = ""
+    ) -> tuple[list[SearchGroup], int]:
+        return search.groups(self._conn(), q, f or Filters(), limit, offset, role)
 
     def usage(self, group_by: str, f: Filters) -> list[UsageGroup]:
         return queries.usage(self._conn(), group_by, f)
@@ -286,6 +299,12 @@ class Index:
         with conn:
             schema.insert(conn, ex)
         return True
+
+    def failed_calls(self, limit: int = 500) -> tuple[list[FailedCall], int]:
+        return queries.failed_calls(self._conn(), limit)
+
+    def warned(self, limit: int = 500) -> tuple[list[Warned], int]:
+        return queries.warned(self._conn(), limit)
 
     def errors(self) -> list[FileError]:
         out = []
@@ -393,6 +412,7 @@ def sum_totals(items: list[UsageTotals]) -> UsageTotals:
 __all__ = [
     "COUNT_LIMIT",
     "CassetteSummary",
+    "FailedCall",
     "FileError",
     "Filters",
     "Index",
@@ -400,9 +420,11 @@ __all__ = [
     "IndexStatus",
     "RefreshResult",
     "Root",
+    "SearchGroup",
     "SearchHit",
     "UsageGroup",
     "UsageTotals",
+    "Warned",
     "default_index_path",
     "sum_totals",
 ]

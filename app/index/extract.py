@@ -24,6 +24,9 @@ TOKEN_FIELDS = (
     "total_tokens",
 )
 
+# The Problems page shows a failed call's message; a provider's HTML error page is cut short.
+ERROR_MESSAGE_LIMIT = 300
+
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
@@ -98,6 +101,7 @@ def extract(cassette: Cassette, abspath: str, size: int, mtime_ns: int) -> Extra
                 it.duration_ms,
                 it.finish_reason,
                 it.error.type if it.error else None,
+                it.error.message[:ERROR_MESSAGE_LIMIT] if it.error else None,
                 *tokens,
                 cost,
                 source,

@@ -6,18 +6,16 @@ import json
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from app.index.extract import TOKEN_FIELDS
 from app.index.types import (
-    MATCH_END,
-    MATCH_START,
     CassetteSummary,
+    FailedCall,
     Filters,
-    SearchHit,
     UsageGroup,
     UsageTotals,
+    Warned,
 )
 
 TAG_KINDS = ("provider", "model", "api", "tool", "status", "format")
@@ -27,7 +25,8 @@ SORTS = {
     "interactions": "c.n_interactions",
     "tokens": "COALESCE(c.total_tokens, 0)",
     "cost": "COALESCE(c.cost_reported, 0) + COALESCE(c.cost_estimated, 0)",
-    "errors": "c.n_errors + c.failed",
+    "failed": "c.failed",
+    "warnings": "json_array_length(c.warnings) + c.n_errors",
     "mtime": "c.mtime_ns",
 }
 GROUPS = {
@@ -49,13 +48,32 @@ RANK_LIMIT = 2000
 COUNT_LIMIT = 10_000
 
 
+# A quoted phrase, or a run of other text.
+_PART = re.compile(r'"([^"]*)"?|([^"]+)')
+
+
+def query_terms(q: str) -> list[tuple[str, bool]]:
+    """The words and quoted phrases of a query, each with whether it is a phrase."""
+    terms: list[tuple[str, bool]] = []
+    for m in _PART.finditer(q):
+        if m[1] is not None:
+            words = _WORD.findall(m[1])
+            if words:
+                terms.append((" ".join(words), True))
+        else:
+            terms += [(w, False) for w in _WORD.findall(m[2])]
+    return terms[:20]
+
+
 def fts_query(q: str) -> str | None:
-    """User text -> a safe FTS5 query: every word must match; the last one as a prefix."""
-    words = _WORD.findall(q)
-    if not words:
+    """User text -> a safe FTS5 query: every word and "quoted phrase" must match; a last bare
+    word matches as a prefix, so results narrow as the reader types."""
+    terms = query_terms(q)
+    if not terms:
         return None
-    quoted = [f'"{w}"' for w in words[:20]]
-    quoted[-1] += "*"
+    quoted = [f'"{t}"' for t, _ in terms]
+    if not terms[-1][1]:
+        quoted[-1] += "*"
     return " AND ".join(quoted)
 
 
@@ -67,10 +85,12 @@ def where(f: Filters) -> tuple[str, list[Any]]:
         if value:
             clauses.append("c.id IN (SELECT cassette_id FROM tags WHERE kind=? AND value=?)")
             args += [kind, value]
+    # `has_error` means failed calls (an HTTP error status or an error event), as the Problems
+    # page's first section and the home page's Failed column do.
     if f.has_error is True:
-        clauses.append("(c.n_errors > 0 OR c.failed > 0)")
+        clauses.append("c.failed > 0")
     elif f.has_error is False:
-        clauses.append("(c.n_errors = 0 AND c.failed = 0)")
+        clauses.append("c.failed = 0")
     span = f.duration_range()
     if span is not None:
         low, high = span
@@ -214,91 +234,6 @@ def folders(conn: sqlite3.Connection) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-_TOKEN = re.compile(r"\w+|\W+", re.UNICODE)
-
-
-def make_snippet(text: str, q: str, width: int = 16) -> str:
-    """A window of about `width` words around the first match, matches marked as FTS5 marks
-    them (whole words; the last query word as a prefix). Built here because FTS5's own
-    snippet() cannot be asked for a handful of rows without re-running the whole match."""
-    words = [w.lower() for w in _WORD.findall(q)]
-    if not words:
-        return text[:200]
-    exact, prefix = set(words[:-1]), words[-1]
-
-    def hit(tok: str) -> bool:
-        low = tok.lower()
-        return low in exact or low.startswith(prefix)
-
-    tokens = _TOKEN.findall(text)
-    word_at = [i for i, t in enumerate(tokens) if t[:1].isalnum() or t[:1] == "_"]
-    first = next((k for k, i in enumerate(word_at) if hit(tokens[i])), 0)
-    lo = max(0, first - width // 2)
-    hi = min(len(word_at), lo + width)
-    start = word_at[lo] if word_at else 0
-    end = word_at[hi - 1] + 1 if word_at and hi < len(word_at) else len(tokens)
-    out = "…" if lo > 0 else ""
-    for tok in tokens[start:end]:
-        out += f"{MATCH_START}{tok}{MATCH_END}" if hit(tok) and tok[:1].isalnum() else tok
-    return out + ("…" if hi < len(word_at) else "")
-
-
-def _count(conn: sqlite3.Connection, source: str, args: list[Any]) -> int:
-    """How many rows `source` yields, counting no further than COUNT_LIMIT + 1."""
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT ?)"
-    return int(conn.execute(sql, [*args, COUNT_LIMIT + 1]).fetchone()[0])
-
-
-def search(
-    conn: sqlite3.Connection, q: str, f: Filters, limit: int, offset: int
-) -> tuple[list[SearchHit], int]:
-    match = fts_query(q)
-    if not match:
-        return [], 0
-    limit, offset = max(0, min(limit, 500)), max(0, offset)
-    snippet = f"snippet(fts, 0, '{MATCH_START}', '{MATCH_END}', '…', 16)"
-    clause, args = where(replace(f, q=""))
-    if not clause:
-        # The common case, with no filter: count and pick the page inside FTS alone, then
-        # look up and snippet only that page. Ranking is what costs on a broad query (tens of
-        # thousands of matches), so past RANK_LIMIT matches hits come in index order.
-        total = _count(conn, "FROM fts WHERE fts MATCH ?", [match])
-        order = " ORDER BY rank" if total <= RANK_LIMIT else ""
-        page = [
-            r[0]
-            for r in conn.execute(
-                f"SELECT rowid FROM fts WHERE fts MATCH ?{order} LIMIT ? OFFSET ?",
-                [match, limit, offset],
-            )
-        ]
-        if not page:
-            return [], total
-        marks = ",".join("?" * len(page))
-        found = {
-            r[0]: (*r[1:5], make_snippet(r[5], q), r[6])
-            for r in conn.execute(
-                "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version"
-                " FROM fts"
-                " JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
-                f" WHERE fts.rowid IN ({marks})",
-                page,
-            )
-        }
-        return [SearchHit(*found[r]) for r in page if r in found], total
-    base = (
-        "FROM fts JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
-        " WHERE fts MATCH ?" + clause.replace(" WHERE ", " AND ", 1)
-    )
-    total = _count(conn, base, [match, *args])
-    order = " ORDER BY rank" if total <= RANK_LIMIT else ""
-    rows = conn.execute(
-        f"SELECT c.path, d.interaction, d.message, d.role, {snippet}, c.version "
-        f"{base}{order} LIMIT ? OFFSET ?",
-        [match, *args, limit, offset],
-    ).fetchall()
-    return [SearchHit(*r) for r in rows], total
-
-
 _USAGE_AGG = (
     "COUNT(*), "
     + ", ".join(f"SUM(i.{t})" for t in TOKEN_FIELDS)
@@ -405,3 +340,28 @@ def cassette_usage_top(
     ).fetchone()
     others = UsageTotals(*rest[1:])
     return [UsageGroup(r[0], UsageTotals(*r[1:])) for r in top], rest[0], others
+
+
+def failed_calls(conn: sqlite3.Connection, limit: int) -> tuple[list[FailedCall], int]:
+    """Failed interactions in path order (the first `limit`), and how many there are."""
+    base = (
+        "FROM interactions i JOIN cassettes c ON c.id = i.cassette_id"
+        " WHERE i.error_type IS NOT NULL"
+    )
+    total = conn.execute(f"SELECT COUNT(*) {base}").fetchone()[0]
+    rows = conn.execute(
+        "SELECT c.path, c.version, i.idx, i.status, i.error_type, COALESCE(i.error_message, ''),"
+        f" i.model {base} ORDER BY c.path, i.idx LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [FailedCall(*r) for r in rows], int(total)
+
+
+def warned(conn: sqlite3.Connection, limit: int) -> tuple[list[Warned], int]:
+    """Read cassettes with warnings in path order (the first `limit`), and how many there are."""
+    base = "FROM cassettes WHERE n_errors = 0 AND warnings != '[]'"
+    total = conn.execute(f"SELECT COUNT(*) {base}").fetchone()[0]
+    rows = conn.execute(
+        f"SELECT path, version, warnings {base} ORDER BY path LIMIT ?", [limit]
+    ).fetchall()
+    return [Warned(p, v, json.loads(w)) for p, v, w in rows], int(total)

@@ -12,7 +12,7 @@ import sqlite3
 
 from app.index.extract import TOKEN_FIELDS, Extracted
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _TOKENS_DDL = ", ".join(f"{f} INTEGER" for f in TOKEN_FIELDS)
 
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS interactions(
   cassette_id INTEGER NOT NULL,
   idx INTEGER NOT NULL,
   method TEXT, url TEXT, status INTEGER, api TEXT, provider TEXT, model TEXT,
-  streaming INTEGER, duration_ms REAL, finish_reason TEXT, error_type TEXT,
+  streaming INTEGER, duration_ms REAL, finish_reason TEXT, error_type TEXT, error_message TEXT,
   {_TOKENS_DDL},
   cost_usd REAL, cost_source TEXT, n_chunks INTEGER,
   PRIMARY KEY(cassette_id, idx)
@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 
 _INTERACTION_COLS = (
     "cassette_id, idx, method, url, status, api, provider, model, streaming, duration_ms, "
-    f"finish_reason, error_type, {', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks"
+    "finish_reason, error_type, error_message, "
+    f"{', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks"
 )
 _INTERACTION_SQL = (
     f"INSERT INTO interactions({_INTERACTION_COLS}) "

@@ -189,6 +189,34 @@ class FileError:
 
 
 @dataclass(frozen=True, slots=True)
+class FailedCall:
+    """An interaction that failed: an HTTP error status or an error event in the stream."""
+
+    path: str
+    version: str
+    interaction: int
+    status: int | None
+    type: str
+    message: str
+    model: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Warned:
+    """A cassette that was read, with what the decoders could not fully understand."""
+
+    path: str
+    version: str
+    warnings: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshResult:
     cassettes: int
     interactions: int

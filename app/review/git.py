@@ -111,6 +111,10 @@ def file_history(path: str, cwd: Path, limit: int = 50) -> list[Commit]:
     return commits
 
 
+def merge_base(a: str, b: str, cwd: Path) -> str:
+    return _git(["merge-base", "--end-of-options", a, b], cwd).decode().strip()
+
+
 def split_blob_spec(spec: str, cwd: Path) -> tuple[str, str] | None:
     """`REV:PATH` -> (rev, path) when REV names a commit here; None for anything else."""
     rev, sep, path = spec.partition(":")
@@ -179,6 +183,7 @@ __all__ = [
     "file_history",
     "is_revision",
     "is_safe_revision",
+    "merge_base",
     "read_blob",
     "repo_root",
     "resolve_commit",

@@ -21,7 +21,7 @@ ROUTERS: tuple[str, ...] = (
     "app.web.status:router",
     "app.web.browse:router",
     "app.web.search:router",
-    "app.web.errors:router",
+    "app.web.problems:router",
     "app.web.usage:router",
     "app.web.diff:router",
     "app.web.history:router",  # before app.web.cassettes: /cassettes/{path}/history

@@ -11,13 +11,14 @@ from starlette.responses import Response
 
 from app import charts
 from app.index import CassetteSummary, Filters
-from app.web.deps import index, int_param, live, page_context
+from app.web.csvfile import csv_response
+from app.web.deps import canonical, index, int_param, live, page_context
 from app.web.render import is_partial, respond, wants_json
 from app.web.urls import query
 
 router = APIRouter()
 
-SORTS = ("path", "format", "interactions", "tokens", "cost", "errors", "mtime")
+SORTS = ("path", "format", "interactions", "tokens", "cost", "failed", "warnings", "mtime")
 FACETS = ("provider", "model", "api", "tool", "status", "format")
 PAGE_SIZE = 50
 
@@ -85,7 +86,14 @@ def _links(lst: Listing) -> dict[str, Any]:
         )
     if lst.offset + lst.limit < lst.total:
         next_url = "/" + query({**base, **state, "limit": limit, "offset": lst.offset + lst.limit})
-    return {"sort_links": sort_links, "prev_url": prev_url, "next_url": next_url}
+    data = query({**base, **state})
+    return {
+        "sort_links": sort_links,
+        "prev_url": prev_url,
+        "next_url": next_url,
+        "json_url": "/api/cassettes" + data,
+        "csv_url": "/cassettes.csv" + data,
+    }
 
 
 def _folder_tree(request: Request, lst: Listing) -> list[dict[str, Any]]:
@@ -126,6 +134,9 @@ def home(request: Request) -> Response:
     if request.headers.get("hx-trigger") == "indexing-poll" and not live(request).status.building:
         # The first index is done: reload the whole page, so the filters get their facets too.
         return Response(status_code=204, headers={"hx-refresh": "true"})
+    redirect = canonical(request)
+    if redirect is not None:
+        return redirect
     lst = listing(request)
     ctx = page_context(
         request, "Cassettes", "cassettes", listing=lst, groups=_groups(lst), **_links(lst)
@@ -139,3 +150,37 @@ def home(request: Request) -> Response:
             {k: v for k, v in lst.filters.to_query().items() if k != "folder"}
         )
     return respond(request, "index.html", ctx, lst.to_json, partial="_partials/cassettes.html")
+
+
+# A CSV download lists every match, read from the index a page at a time, up to this many.
+CSV_LIMIT = 50_000
+CSV_COLUMNS = (
+    "path", "format", "interactions", "apis", "models", "tools", "statuses", "failed",
+    "warnings", "unreadable", "input_tokens", "output_tokens", "total_tokens",
+    "cost_reported_usd", "cost_estimated_usd", "unpriced",
+)  # fmt: skip
+
+
+def _csv_row(s: CassetteSummary) -> list[Any]:
+    u = s.usage
+    return [
+        s.path, s.format, s.interactions, " ".join(s.apis), " ".join(s.models),
+        " ".join(s.tools), " ".join(str(c) for c in s.statuses), s.failed, len(s.warnings),
+        "; ".join(s.errors), u.input_tokens, u.output_tokens, u.total_tokens,
+        u.cost_reported_usd, u.cost_estimated_usd, u.unpriced,
+    ]  # fmt: skip
+
+
+@router.get("/cassettes.csv")
+def cassettes_csv(request: Request) -> Response:
+    lst = listing(request)
+    idx = index(request)
+    rows: list[list[Any]] = []
+    offset = 0
+    while offset < CSV_LIMIT:
+        page, _total = idx.list_cassettes(lst.filters, lst.sort, lst.desc, 1000, offset)
+        rows += [_csv_row(s) for s in page]
+        if len(page) < 1000:
+            break
+        offset += 1000
+    return csv_response("tapedeck-cassettes.csv", CSV_COLUMNS, rows)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.conversation.context import context_change
+from app.markdown import cassette_markdown, interaction_markdown
 from app.model import Interaction, to_json
 from app.web import urls
 from app.web.api import interaction_json
@@ -30,9 +31,30 @@ CHUNK_WINDOW = 500
 @router.get("/cassettes/{path:path}")
 def cassette_or_interaction(request: Request, path: str) -> Response:
     found = find(index(request), path)
+    if wants_markdown(request):
+        return _markdown(found)
     if found.interaction is not None:
         return _interaction_page(request, found, found.interaction)
     return _cassette_page(request, found)
+
+
+def wants_markdown(request: Request) -> bool:
+    """`?format=markdown` (a plain link), or a client that asks for text/markdown."""
+    accept = request.headers.get("accept", "")
+    return request.query_params.get("format") == "markdown" or (
+        "text/markdown" in accept and "text/html" not in accept
+    )
+
+
+def _markdown(found: Found) -> Response:
+    """The conversation to paste into an issue or an LLM (app.markdown), as plain text."""
+    if found.interaction is not None:
+        body = interaction_markdown(found.cassette, found.interaction)
+    else:
+        body = cassette_markdown(found.cassette)
+    return Response(
+        body, media_type="text/markdown; charset=utf-8", headers={"vary": "Accept, HX-Request"}
+    )
 
 
 def _link_state(request: Request, found: Found) -> dict[str, Any]:

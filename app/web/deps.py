@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from app.index import Index
 from app.web.live import LiveIndex
@@ -31,6 +33,18 @@ def int_param(request: Request, name: str, default: int, lo: int = 0, hi: int = 
     except ValueError:
         raise HTTPException(400, f"{name} must be an integer") from None
     return max(lo, min(hi, value))
+
+
+def canonical(request: Request) -> Response | None:
+    """A redirect to the same URL without its empty parameters, or None when it has none.
+
+    A filter form submitted with Enter (no JavaScript) sends every field, set or not; the
+    address it lands on should be the short one a reader can share."""
+    items = request.query_params.multi_items()
+    kept = [(k, v) for k, v in items if v.strip()]
+    if len(kept) == len(items):
+        return None
+    return RedirectResponse(request.url.path + ("?" + urlencode(kept) if kept else ""), 303)
 
 
 @dataclass(frozen=True)

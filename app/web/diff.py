@@ -40,6 +40,9 @@ class Sides:
     new: Cassette
     old_label: str
     new_label: str
+    # Commit subjects, shown beside revisions; empty for a file on disk.
+    old_subject: str = ""
+    new_subject: str = ""
 
 
 def _indexed(idx: Index, path: str) -> Cassette:
@@ -56,6 +59,12 @@ def _revision(rev: str, place: Tracked) -> str:
     if sha is None:
         raise HTTPException(404, f"no such revision: {rev}")
     return sha
+
+
+def _subject(place: Tracked, sha: str) -> str:
+    """The commit's subject, shown beside a revision so a SHA says what it was."""
+    commits = git.file_history(place.rel, place.repo, HISTORY_LIMIT)
+    return next((c.subject for c in commits if c.sha == sha), "")
 
 
 def _at_revision(idx: Index, path: str, place: Tracked, sha: str, label: str) -> Cassette:
@@ -78,10 +87,12 @@ def _revisions(idx: Index, path: str, old_rev: str, new_rev: str) -> Sides:
     old_label = f"{path} @ {old_rev}"
     old = _at_revision(idx, path, place, old_sha, old_label)
     if not new_rev:
-        return Sides(old, _indexed(idx, path), old_label, f"{path} (on disk)")
+        on_disk = f"{path} (on disk)"
+        return Sides(old, _indexed(idx, path), old_label, on_disk, _subject(place, old_sha))
     new_sha = _revision(new_rev, place)
     new_label = f"{path} @ {new_rev}"
-    return Sides(old, _at_revision(idx, path, place, new_sha, new_label), old_label, new_label)
+    new = _at_revision(idx, path, place, new_sha, new_label)
+    return Sides(old, new, old_label, new_label, _subject(place, old_sha), _subject(place, new_sha))
 
 
 def _sides(idx: Index, params: dict[str, str]) -> Sides | None:

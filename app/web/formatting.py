@@ -20,7 +20,12 @@ def tokens(value: int | None) -> str:
 
 
 def number(value: int | float | None) -> str:
-    return DASH if value is None else f"{value:,}"
+    """Counts print as integers even when arithmetic made them floats (a token delta of 12.0)."""
+    if value is None:
+        return DASH
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}"
 
 
 def usd(value: float | None) -> str:
@@ -57,11 +62,29 @@ def size(n: int | None) -> str:
 
 
 def chars(text: str | None) -> str:
-    n = len(text or "")
-    return f"{n:,} character" + ("" if n == 1 else "s")
+    return plural(len(text or ""), "character")
+
+
+def plural(n: int | None, noun: str, nouns: str | None = None) -> str:
+    """ "1 interaction", "2 interactions", "1,200 matches": the count and its noun, agreeing."""
+    count = n or 0
+    word = noun if count == 1 else (nouns or _plural_of(noun))
+    return f"{count:,} {word}"
+
+
+def _plural_of(noun: str) -> str:
+    head, _, last = noun.rpartition(" ")
+    if last.endswith(("s", "x", "ch", "sh")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "o", "u"):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
+    "plural": plural,
     "tokens": tokens,
     "number": number,
     "usd": usd,

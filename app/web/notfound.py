@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.web.deps import live, page_context
+from app.web.formatting import plural
 from app.web.render import render
 from app.web.urls import cassette_url, interaction_url
 
@@ -122,14 +123,13 @@ def _changes(request: Request, asked: Asked, exc: HTTPException) -> list[str]:
         elif summary is not None and summary.version != version:
             notes.append(
                 f"This cassette changed since the link was made (version {version} → "
-                f"{summary.version}); it now has {summary.interactions} interaction"
-                f"{'' if summary.interactions == 1 else 's'}."
+                f"{summary.version}); it now has {plural(summary.interactions, 'interaction')}."
             )
         elif summary is None:
             notes.append(f"No indexed cassette has the content this link was made for ({version}).")
     if isinstance(exc, NotFound) and exc.count is not None and not notes:
         notes.append(
-            f"{asked.path} has {exc.count} interaction{'' if exc.count == 1 else 's'}"
+            f"{asked.path} has {plural(exc.count, 'interaction')}"
             + (f"; their links end in /interactions/0 to /{exc.count - 1}." if exc.count else ".")
         )
     return notes

@@ -57,6 +57,7 @@ def environment(templates: Path) -> Environment:
         message_url=urls.message_url,
         interaction_url=urls.interaction_url,
         api_cassette_url=urls.api_cassette_url,
+        markdown_url=urls.markdown_url,
         api_interaction_url=urls.api_interaction_url,
         query=urls.query,
         htmx_js=_htmx_name(),

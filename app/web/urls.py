@@ -33,6 +33,12 @@ def interaction_url(
     return url + ("#" + anchor if anchor else "")
 
 
+def markdown_url(path: str, index: int | None = None) -> str:
+    """The cassette's (or one interaction's) conversation as Markdown."""
+    page = cassette_url(path) if index is None else interaction_url(path, index)
+    return page + "?format=markdown"
+
+
 def api_cassette_url(path: str) -> str:
     return "/api/cassettes/" + _q(path)
 

@@ -8,8 +8,6 @@ so they cannot disagree.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,7 +21,8 @@ from app.charts import Chart, Item, PriceSource
 from app.index import Filters, Index, UsageGroup, UsageTotals, sum_totals
 from app.index.schema import folder_of
 from app.web.browse import FACETS
-from app.web.deps import index, live, page_context
+from app.web.csvfile import csv_response
+from app.web.deps import canonical, index, live, page_context
 from app.web.render import respond
 from app.web.urls import cassette_url, query
 
@@ -97,7 +96,7 @@ class Grouping:
     rows: list[GroupRow]
     groups: int  # before folding into "others"
     tokens: Chart
-    cost: Chart
+    cost: Chart | None  # None when no group has a known price: the page says so instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +237,8 @@ def grouping(name: str, title: str, rows: list[GroupRow], groups: int) -> Groupi
         charts.COST_SERIES,
         [_cost_item(r) for r in rows],
     )
-    return Grouping(name, title, rows, groups, tokens, cost)
+    priced = any(not r.empty for r in cost.rows)
+    return Grouping(name, title, rows, groups, tokens, cost if priced else None)
 
 
 def _groupings(
@@ -353,6 +353,9 @@ def cached_view(request: Request, f: Filters) -> UsageView:
 
 @router.get("/usage")
 def usage_page(request: Request) -> Response:
+    redirect = canonical(request)
+    if redirect is not None:
+        return redirect
     f = Filters.from_query(request.query_params)
     view = cached_view(request, f)
     idx = index(request)
@@ -368,16 +371,6 @@ def usage_page(request: Request) -> Response:
         csv_urls={t: _csv_url(t, f) for t in (*(n for n, _ in GROUPINGS), *EXTRA_TABLES)},
     )
     return respond(request, "usage.html", ctx, view.to_json)
-
-
-def _cells(values: Iterable[Any]) -> list[Any]:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    out = []
-    for v in values:
-        if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            v = "'" + v
-        out.append("" if v is None else v)
-    return out
 
 
 def _csv_rows(request: Request, table: str, f: Filters) -> tuple[Sequence[str], list[Any]]:
@@ -416,13 +409,4 @@ def usage_csv(request: Request) -> Response:
         raise HTTPException(400, f"table must be one of {', '.join(known)}")
     f = Filters.from_query(params)
     header, rows = _csv_rows(request, table, f)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(_cells(r) for r in rows)
-    name = f"tapedeck-usage-{table}.csv"
-    return Response(
-        buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_response(f"tapedeck-usage-{table}.csv", header, rows)

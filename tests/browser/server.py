@@ -33,8 +33,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(root: Path, index_path: Path, watch: bool = False) -> Iterator[str]:
-    """Yields the base URL once the server answers and the first index refresh is done."""
+def serve(root: Path, index_path: Path, watch: bool = False, ready: bool = True) -> Iterator[str]:
+    """Yields the base URL once the server answers and (with `ready`) the first index refresh
+    is done."""
     app = create_app(Settings(roots=[root], index_path=index_path, watch=watch))
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -46,7 +47,8 @@ def serve(root: Path, index_path: Path, watch: bool = False) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    app.state.live.ready.wait(30)
+    if ready:
+        app.state.live.ready.wait(30)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

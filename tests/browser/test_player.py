@@ -147,8 +147,9 @@ def test_a_chunk_link_opens_the_player_at_that_chunk(page: Any, base_url: str) -
     rel, index = STREAMS[0]
     open_player(page, base_url, rel, index, "#c-3")
     wait_rendered(page, 4)
-    assert "Chunk 3" in page.inner_text("[data-chunk]")
-    assert "chunk 3 of" in page.inner_text("[data-position]")
+    # Positions read 1-based: the chunk linked as #c-3 is the fourth.
+    assert "Chunk 4 of" in page.inner_text("[data-chunk]")
+    assert "chunk 4 of" in page.inner_text("[data-position]")
     window = page.request.get(
         f"{base_url}/api/cassettes/{rel}/interactions/{index}/chunks?offset=4&limit=0"
     ).json()

@@ -92,12 +92,30 @@ def test_legend_fits_inside_the_chart() -> None:
     assert last.text_x + len(last.series.label) * charts.CHAR_WIDTH <= c.width
 
 
-def test_long_labels_keep_their_end() -> None:
+def test_long_labels_keep_their_head_and_their_end() -> None:
     label = "very/deep/folder/structure/with/a/long/name/session-0042.yaml"
     short = charts.shorten(label)
     assert len(short) == charts.LABEL_CHARS
-    assert short.startswith("…")
+    assert short.startswith("very/dee…")
     assert short.endswith("session-0042.yaml")
+    # What tells a cassette's interactions apart survives: "#0" and "#1" stay.
+    a, b = (charts.shorten(f"#{n} moonshotai/kimi-k2-instruct-0905-preview") for n in (0, 1))
+    assert a.startswith("#0 ")
+    assert b.startswith("#1 ")
+    assert a != b
+
+
+def test_a_bar_is_nearer_its_own_label_than_any_other() -> None:
+    items = [Item("a", (0.5, None)), Item("b", (None, 0.25)), Item("c", (0.1, 0.2))]
+    c = charts.bar_chart("t", "t", "usd", COST_SERIES, items)
+    labels = [r.text_y - 3 for r in c.rows]  # the label's vertical centre
+    for n, row in enumerate(c.rows):
+        for seg in row.segments:
+            middle = seg.y + seg.height / 2
+            nearest = min(range(len(labels)), key=lambda k: abs(labels[k] - middle))
+            assert nearest == n, (row.label, seg.series.key)
+    # An estimated-only row takes one lane, not an empty reported lane above its bar.
+    assert c.rows[1].segments[0].y == c.rows[1].y
 
 
 @pytest.mark.parametrize(
@@ -147,12 +165,20 @@ def test_cassette_charts_cap_bars_but_sum_every_cost(monkeypatch: pytest.MonkeyP
     assert cc.duration is None  # nothing recorded: no empty chart
 
 
+def test_cost_rows_say_no_usage_or_no_price() -> None:
+    est = Usage(10, 2, total_tokens=12, cost_usd=0.5, cost_source="estimated")
+    unpriced = Usage(10, 2, total_tokens=12)
+    calls = (_interaction(0, None), _interaction(1, unpriced), _interaction(2, est))
+    cc = charts.cassette_charts(Cassette("a.yaml", "go-vcr-v2", calls), lambda p, i: f"#{i}")
+    assert cc.cost is not None
+    assert [r.note for r in cc.cost.rows] == [charts.NO_USAGE, "no price", ""]
+
+
 def test_cassette_charts_mark_calls_without_usage_or_price() -> None:
     unpriced = Usage(10, 2, total_tokens=12)
     calls = (_interaction(0, None, 5.0), _interaction(1, unpriced, 7.0))
     cc = charts.cassette_charts(Cassette("a.yaml", "go-vcr-v2", calls), lambda p, i: f"#{i}")
-    assert cc.cost is not None
-    assert [r.note for r in cc.cost.rows] == [charts.NO_USAGE, "no price"]
+    assert cc.cost is None  # nothing priced: no empty $0–$1 axis, the totals say "no price"
     assert cc.unpriced == 1
     assert cc.cost_reported is None
     assert cc.cost_estimated is None

@@ -37,6 +37,7 @@ INNER = sorted(
         APP / "streams.py",
         APP / "usage.py",
         APP / "secrets.py",
+        APP / "markdown.py",
         *(APP / "formats").glob("*.py"),
         *(APP / "apis").glob("*.py"),
     ]

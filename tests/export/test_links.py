@@ -31,6 +31,8 @@ SITE = Site({"agents/weather.yaml": 2, "a b/#1.yaml": 1}, usage=True)
         ("/cassettes/agents/other.yaml", None),
         ("/cassettes/a%20b/%231.yaml", "cassettes/a b/#1.yaml.html"),
         ("/cassettes/agents/weather.yaml/history", None),
+        ("/cassettes/agents/weather.yaml?format=markdown", None),
+        ("/cassettes/agents/weather.yaml/interactions/1?format=markdown", None),
         ("/api/cassettes/agents/weather.yaml", None),
         ("/search?q=x", None),
         ("/diff?old=agents/weather.yaml", None),

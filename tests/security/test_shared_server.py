@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib
 import os
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.cli import main
+from app.cli.serve import open_socket as serve_open
 from app.web import Settings, create_app
 from tests.browser.server import free_port
 from tests.conftest import REPO
@@ -38,11 +40,13 @@ def root(tmp_path: Path) -> Path:
 def run_serve(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], env: dict[str, str]
 ) -> tuple[Any, FastAPI | None]:
-    """`tapedeck serve` up to the point it would start uvicorn; returns the output and the app."""
+    """`tapedeck serve` up to the point it would start uvicorn; returns the output and the app.
+    The socket is a loopback one whatever the host asked for: these tests read what is printed
+    and the app, and an address like 192.168.1.20 may not be this machine's."""
     started: dict[str, Any] = {}
-    import uvicorn
-
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.update(app=app, **kw))
+    serve = importlib.import_module("app.cli.serve")  # the module, not the command
+    monkeypatch.setattr(serve, "open_socket", lambda host, port: serve_open("127.0.0.1", 0))
+    monkeypatch.setattr(serve, "run_server", lambda app, sock: started.update(app=app))
     result = CliRunner().invoke(
         main, ["serve", *args, "--index", str(tmp_path / "i.sqlite3"), "--no-watch"], env=env
     )

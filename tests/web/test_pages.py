@@ -35,7 +35,7 @@ def test_home_lists_cassettes_grouped_by_folder(client: TestClient) -> None:
         "Cassettes",
         "Search",
         "Usage",
-        "Errors",
+        "Problems",
     ]
 
 
@@ -158,11 +158,47 @@ def test_search_page_marks_matches_and_links_to_message(client: TestClient) -> N
     assert "<mark>" in partial
 
 
-def test_errors_page_gives_the_reason(client: TestClient) -> None:
-    doc = page(client, "/errors")
-    row = doc.find("tbody").find("tr")
+def test_problems_page_has_failed_calls_unreadable_files_and_warnings(client: TestClient) -> None:
+    doc = page(client, "/errors")  # the old address lands on the Problems page
+    assert doc.find("h1").text() == "Problems"
+    failed = doc.by_id("failed").find("tbody").find_all("tr")
+    assert len(failed) == 1
+    cells = [" ".join(td.text().split()) for td in failed[0].find_all("td")]
+    assert cells[0].startswith("errors/rate_limited.yaml · #1")
+    assert cells[1] == "429"
+    assert cells[3]  # the provider's message
+    link = failed[0].find("a").attrs["href"]
+    assert link.startswith("/cassettes/errors/rate_limited.yaml/interactions/0?v=")
+    row = doc.by_id("unreadable").find("tbody").find("tr")
     assert "broken.yaml" in row.text()
     assert "YAML" in row.text()
+    assert doc.by_id("warnings").find("h2").text() == "Warnings"
+    links = doc.find("p", cls="data-links").find_all("a")
+    assert [a.text() for a in links] == ["JSON", "CSV"]
+    data = client.get(links[0].attrs["href"]).json()
+    assert [c["path"] for c in data["failed"]] == ["errors/rate_limited.yaml"]
+    assert [e["path"] for e in data["errors"]] == ["broken.yaml"]
+    csv = client.get(links[1].attrs["href"])
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert csv.text.splitlines()[1].startswith("failed call,errors/rate_limited.yaml,0,429,")
+
+
+def test_home_columns_mean_what_the_problems_page_lists(client: TestClient) -> None:
+    doc = page(client, "/")
+    heads = [
+        th.text().strip() for th in doc.find("table", cls="cassettes").find("thead").find_all("th")
+    ]
+    assert heads[-2:] == ["Failed", "Warnings"]
+    rows = {
+        r.find("td", cls="path").find("a").text(): r
+        for r in doc.by_id("results").find_all("tr", data_nav_item="")
+    }
+    assert rows["rate_limited.yaml"].find("td", cls="failed").text().strip() == "1"
+    assert rows["weather.yaml"].find("td", cls="failed").text().strip() == "—"
+    assert rows["broken.yaml"].find("td", cls="warnings").text().strip() == "unreadable"
+    # has_error=true lists exactly the cassettes with failed calls.
+    only = page(client, "/?has_error=true").by_id("results").find_all("tr", data_nav_item="")
+    assert [r.find("td", cls="path").find("a").text() for r in only] == ["rate_limited.yaml"]
 
 
 def test_share_link_from_an_older_version_says_so(client: TestClient) -> None:
