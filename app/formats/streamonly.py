@@ -99,8 +99,13 @@ class StreamChunksReader:
     def detect(self, doc: Any) -> bool:
         if not isinstance(doc, bytes):
             return False
-        head = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES + 1)[: _PROBE_LINES + 1]
-        lines = [ln.strip() for ln in head[:-1] if ln.strip()] if len(head) > 1 else []
+        first_line = _FIRST_LINE.match(doc)
+        if first_line is None or not first_line[1].rstrip().endswith(b"}"):
+            return False
+        parts = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES)
+        if len(parts) > _PROBE_LINES or len(doc) > _PROBE_BYTES:
+            parts = parts[:-1]  # the rest of the file, or a line cut by the probe
+        lines = [ln.strip() for ln in parts if ln.strip()]
         if len(lines) < 2 or not all(ln.startswith(b"{") for ln in lines):
             return False
         first = lines[0]

@@ -487,3 +487,9 @@ def test_bare_bodies_of_more_apis_are_response_bodies(body: dict[str, object]) -
 def test_a_json_file_with_an_error_key_among_others_is_not_a_recording() -> None:
     doc = {"name": "my-project", "error": {"message": "a config value"}}
     assert read_cassette(json.dumps(doc).encode(), "config.json").format == "unknown"
+
+
+def test_two_chunk_lines_without_a_final_line_break() -> None:
+    data = b'{"type":"message_start","message":{"id":"m","content":[]}}\n{"type":"message_stop"}'
+    cassette = read_cassette(data, "two.chunks.txt")
+    assert (cassette.format, cassette.errors) == ("stream-chunks", ())
