@@ -286,10 +286,7 @@ def alias_body_cassette(reuses: int = 1500, body_bytes: int = 1 << 20) -> bytes:
 
 def long_answer_cassette(chars: int, line: int = 0) -> bytes:
     """One answer of `chars` characters: one line when `line` is 0, else lines of `line` chars."""
-    if line:
-        text = ("y" * (line - 1) + "\n") * (chars // line)
-    else:
-        text = "z" * chars
+    text = ("y" * (line - 1) + "\n") * (chars // line) if line else "z" * chars
     ask = chat_request([{"role": "user", "content": "Say a lot."}])
     return json_govcr([(ask, chat_response(text))])
 
