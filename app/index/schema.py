@@ -18,7 +18,7 @@ from typing import Any
 from app.index.extract import TOKEN_FIELDS, Extracted
 from app.index.owner import APPLICATION_ID
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _TOKENS_DDL = ", ".join(f"{f} INTEGER" for f in TOKEN_FIELDS)
 
@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS interactions(
   method TEXT, url TEXT, status INTEGER, api TEXT, provider TEXT, model TEXT,
   streaming INTEGER, duration_ms REAL, finish_reason TEXT, error_type TEXT, error_message TEXT,
   {_TOKENS_DDL},
-  cost_usd REAL, cost_source TEXT, n_chunks INTEGER,
+  cost_usd REAL, cost_source TEXT, n_chunks INTEGER, thread INTEGER, retry_of INTEGER,
   PRIMARY KEY(cassette_id, idx)
 ) WITHOUT ROWID;
 -- Columns in primary-key order: with another order SQLite 3.40's quick_check reports a
@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS tags(
 CREATE INDEX IF NOT EXISTS tags_cassette ON tags(cassette_id);
 CREATE TABLE IF NOT EXISTS docs(
   rowid INTEGER PRIMARY KEY, cassette_id INTEGER NOT NULL,
-  interaction INTEGER, message INTEGER, role TEXT
+  interaction INTEGER, message INTEGER, role TEXT, thread INTEGER
 );
 CREATE INDEX IF NOT EXISTS docs_cassette ON docs(cassette_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 _INTERACTION_COLS = (
     "cassette_id, idx, method, url, status, api, provider, model, streaming, duration_ms, "
     "finish_reason, error_type, error_message, "
-    f"{', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks"
+    f"{', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks, thread, retry_of"
 )
 _INTERACTION_SQL = (
     f"INSERT INTO interactions({_INTERACTION_COLS}) "
@@ -218,10 +218,11 @@ def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
         "INSERT OR IGNORE INTO tags(cassette_id, kind, value) VALUES (?, ?, ?)",
         [cells((cid, k, v)) for k, v in ex.tags],
     )
-    for interaction, message, role, text in ex.docs:
+    for interaction, message, role, thread, text in ex.docs:
         cur = conn.execute(
-            "INSERT INTO docs(cassette_id, interaction, message, role) VALUES (?, ?, ?, ?)",
-            cells((cid, interaction, message, role)),
+            "INSERT INTO docs(cassette_id, interaction, message, role, thread)"
+            " VALUES (?, ?, ?, ?, ?)",
+            cells((cid, interaction, message, role, thread)),
         )
         conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, cell(text)))
     return cid
