@@ -129,18 +129,22 @@ def _opcodes(a: list[str], b: list[str], ops: list[WordOp]) -> None:
         _push(ops, "insert", "".join(b[j1:j2]))
 
 
-def _lines(tokens: list[str]) -> list[list[str]]:
-    """Tokens grouped into lines: a whitespace token holding a newline ends its line."""
+def _lines(tokens: list[str], sentences: bool = False) -> list[list[str]]:
+    """Tokens grouped into lines: a whitespace token holding a newline ends its line; with
+    `sentences`, so does the space after a word ending in `.`, `!` or `?` (one long paragraph)."""
     lines: list[list[str]] = [[]]
-    for token in tokens:
+    for n, token in enumerate(tokens):
         lines[-1].append(token)
-        if "\n" in token:
+        ends = sentences and token.isspace() and n > 0 and tokens[n - 1][-1:] in (".", "!", "?")
+        if "\n" in token or ends:
             lines.append([])
     return [line for line in lines if line]
 
 
 def _diff_lines(a: list[str], b: list[str], ops: list[WordOp]) -> None:
     la, lb = _lines(a), _lines(b)
+    if len(la) == 1 and len(lb) == 1:
+        la, lb = _lines(a, sentences=True), _lines(b, sentences=True)
     if len(la) == 1 and len(lb) == 1:
         _replace(a, b, ops)
         return

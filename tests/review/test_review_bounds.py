@@ -45,6 +45,14 @@ def test_word_diff_of_long_rewrites_stays_within_its_pair_budget(monkeypatch) ->
         assert max(compared, default=0) <= values.PAIR_BUDGET
 
 
+def test_edits_in_one_long_paragraph_are_found_by_sentences() -> None:
+    sentences = [f"Sentence {n} says {prose(12, n).replace(chr(10), ' ')}." for n in range(1_400)]
+    edited = [s.replace("says", "claims") if n % 300 == 0 else s for n, s in enumerate(sentences)]
+    ops = word_diff(" ".join(sentences), " ".join(edited))  # 16,800 words, one line
+    changed = [(o.op, o.text) for o in ops if o.op != "equal"]
+    assert changed == [("delete", "says"), ("insert", "claims")] * 5
+
+
 def test_small_edit_in_a_long_text_is_still_found_word_by_word() -> None:
     old = prose(20_000, 3)
     new = old.replace("museum", "gallery", 1)
