@@ -1,5 +1,9 @@
 """A conversation as Markdown, to paste into an issue, a pull request or an LLM chat.
 
+A cassette reads in the order of its conversation, a heading per interaction where its messages
+first appear and, when the cassette holds several threads (side calls, sub-agents), a heading
+per thread above them.
+
 The text a model wrote is mostly Markdown already, so it goes in as it is, with three
 exceptions that matter once it is pasted somewhere that renders it: raw HTML (`<img onerror>`,
 a stray `</details>`) is backslash-escaped, `@name` is put in a code span so nobody is
@@ -25,6 +29,7 @@ from app.model import (
     ReasoningPart,
     RefusalPart,
     TextPart,
+    Thread,
     ToolCallPart,
     ToolResultPart,
     UnknownPart,
@@ -59,28 +64,55 @@ def interaction_markdown(cassette: Cassette, it: Interaction) -> str:
 def _cassette_blocks(c: Cassette) -> Iterator[str]:
     count = len(c.interactions)
     yield f"# {code(c.path)}"
-    yield f"{escape(c.format)} · {count} interaction{'' if count == 1 else 's'}"
+    facts = f"{escape(c.format)} · {count} interaction{'' if count == 1 else 's'}"
+    # One thread is the whole cassette: its heading would say nothing. With more, each thread
+    # gets one and everything below it moves down a level.
+    threads = {t.id: t for t in c.threads} if len(c.threads) > 1 else {}
+    if threads:
+        facts += f" · {len(threads)} threads"
+    yield facts
     yield from _notes(c)
+    level = "###" if threads else "##"
     by_index = {it.index: it for it in c.interactions}
     shown: set[int] = set()
+    headed: set[int] = set()
+    thread: int | None = None
     current: int | None = None
     for msg in c.conversation:
+        if msg.thread is not None and msg.thread in threads and msg.thread != thread:
+            thread, current = msg.thread, None
+            yield _thread_heading(threads[msg.thread], again=msg.thread in headed)
+            headed.add(msg.thread)
         if msg.interaction is not None and msg.interaction != current:
             current = msg.interaction
             it = by_index.get(current)
             if it is not None:
                 shown.add(it.index)
-                yield f"## {interaction_title(it)}"
-        yield from message_blocks(msg)
-    for it in c.interactions:
-        if it.index not in shown:  # no messages of its own: embeddings, model lists, errors
-            yield f"## {interaction_title(it)}"
-            yield from _outcome(it)
+                yield f"{level} {interaction_title(it)}"
+        yield from message_blocks(msg, level + "#")
+    rest = [it for it in c.interactions if it.index not in shown]
+    if rest and threads:
+        yield "## Other interactions"
+    for it in rest:  # no messages of their own: embeddings, model lists, retries, errors
+        yield f"{level} {interaction_title(it)}"
+        yield from _outcome(it)
+
+
+def _thread_heading(t: Thread, again: bool) -> str:
+    text = f"## Thread {t.id}: {escape(t.label)}"
+    if again:
+        return text + " (continued)"
+    if t.parent is not None:
+        text += f" (branches off thread {t.parent.thread} after #{t.parent.interaction})"
+    return text
 
 
 def _interaction_blocks(c: Cassette, it: Interaction) -> Iterator[str]:
     yield f"# {interaction_title(it)}"
     yield f"In {code(c.path)}: {code(it.method + ' ' + it.url)}"
+    thread = next((t for t in c.threads if t.id == it.thread), None)
+    if thread is not None and len(c.threads) > 1:
+        yield f"Thread {thread.id}: {escape(thread.label)}"
     if it.tools:
         yield "Tools offered: " + ", ".join(code(t.name) for t in it.tools)
     for msg in it.messages:
@@ -103,6 +135,8 @@ def interaction_title(it: Interaction) -> str:
         facts.append(_usage(it.usage))
     if it.finish_reason:
         facts.append(f"finish: {it.finish_reason}")
+    if it.retry_of is not None:
+        facts.append(f"retry of #{it.retry_of}")
     return " · ".join(facts)
 
 
@@ -130,8 +164,8 @@ def _notes(c: Cassette) -> Iterator[str]:
         yield f"**Warning:** {escape(note.message)}"
 
 
-def message_blocks(msg: Message) -> Iterator[str]:
-    yield f"### {_ROLE_TITLES.get(msg.role, escape(msg.role))}"
+def message_blocks(msg: Message, level: str = "###") -> Iterator[str]:
+    yield f"{level} {_ROLE_TITLES.get(msg.role, escape(msg.role))}"
     for part in msg.parts:
         yield from part_blocks(part)
 

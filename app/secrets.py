@@ -10,6 +10,7 @@ can never drift apart. The rules are listed in docs/SECURITY.md ("Secrets: the r
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import re
@@ -350,8 +351,8 @@ _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\`]+")
 # A credential named in prose: an error message echoing the key, a prompt quoting config.
 _PROSE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
-    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{13,})"
-    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{13,})",
+    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])"
+    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])",
     re.IGNORECASE,
 )
 
@@ -825,9 +826,32 @@ class _Scan:
         )
 
     def _body(self, body: str | None, where: str) -> str | None:
-        if body is None or body.startswith("base64:"):  # binary: shown encoded, never in clear
+        if body is None:
             return body
+        if body.startswith("base64:"):
+            return self._binary(body, where)
         return self.text(body, where)
+
+    def _binary(self, body: str, where: str) -> str:
+        """A binary body is shown as base64, which anyone can decode: its text parts (a
+        multipart field beside an audio file, an event-stream frame) are masked in the bytes."""
+        try:
+            data = base64.b64decode(body[7:], validate=True)
+        except ValueError:
+            return body
+        text = data.decode("latin-1")  # one character per byte: spans are byte offsets
+        hits = text_hits(text)
+        if not hits:
+            return body
+        out: list[bytes] = []
+        pos = 0
+        for h in hits:
+            if h.leak:
+                self.found(f"{where} {h.what}".rstrip(), h.rule, text[h.start : h.end])
+            out += [data[pos : h.start], mask_value(text[h.start : h.end]).encode()]
+            pos = h.end
+        out.append(data[pos:])
+        return "base64:" + base64.b64encode(b"".join(out)).decode("ascii")
 
 
 def _replaced(obj: _T, **changes: Any) -> _T:

@@ -29,7 +29,7 @@ from app.apis import (
     other_llms,
     replicate,
 )
-from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange
+from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange, url_error
 from app.formats.base import RawInteraction
 from app.model import ApiError, Chunk, Interaction, Note
 
@@ -82,7 +82,28 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
 
 
 def decode_unmasked(raw: RawInteraction) -> Interaction:
-    """Decoded with every secret still in clear: for lint, which reports them, and nothing else."""
+    """Decoded with every secret still in clear: for lint, which reports them, and nothing else.
+
+    Never raises: one interaction that breaks decoding is that interaction's error, and the
+    rest of its file is decoded as usual."""
+    try:
+        return _decode_unmasked(raw)
+    except Exception as exc:
+        return Interaction(
+            index=raw.index,
+            id=raw.id,
+            method=raw.request.method,
+            url=raw.request.url,
+            status=raw.response.status,
+            duration_ms=raw.duration_ms,
+            recorded_at=raw.recorded_at,
+            request_headers=raw.request.headers,
+            response_headers=raw.response.headers,
+            error=ApiError("undecodable", f"could not be decoded ({type(exc).__name__}: {exc})"),
+        )
+
+
+def _decode_unmasked(raw: RawInteraction) -> Interaction:
     ex = make_exchange(raw)
     dec = detect(ex)
     warnings: list[Note] = []
@@ -96,6 +117,9 @@ def decode_unmasked(raw: RawInteraction) -> Interaction:
     if decoded is None:
         decoded = Decoded(api="unknown", provider=provider_from_host(ex.host))
     error = decoded.error
+    bad_url = url_error(raw.request.url)
+    if bad_url is not None:
+        error = ApiError("bad_url", bad_url)
     status = raw.response.status
     if error is None and status is not None and status >= 400:
         error = ApiError(type=f"http_{status}", message=_snippet(ex.response_text))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import echo_json, limits_from, max_size_option, roots_or_default
+from app.cli.common import echo_json, limits_from, max_size_option, roots_or_default, say
 from app.review.lint import (
     DEFAULT_MAX_BODY_BYTES,
     Finding,
@@ -77,7 +77,7 @@ def lint(
     if write_baseline is not None:
         document = json.dumps(baseline_document(findings), indent=2, ensure_ascii=False)
         write_baseline.write_text(document + "\n", encoding="utf-8")
-        click.echo(f"{write_baseline}: {len(baseline_document(findings)['findings'])} accepted")
+        say(f"{write_baseline}: {len(baseline_document(findings)['findings'])} accepted")
         sys.exit(0)
     blocking = [f for f in findings if is_blocking(f)]
     if fmt == "json":
@@ -91,11 +91,11 @@ def lint(
         )
     else:
         for f in findings:
-            click.echo(finding_line(f))
+            say(finding_line(f))
         if findings:
             warnings = sum(1 for f in findings if f.severity == "warning")
             old = sum(1 for f in findings if f.baselined)
-            click.echo(
+            say(
                 f"{len(findings)} findings: {len(blocking)} errors, {warnings} warnings"
                 + (f", {old} accepted by the baseline" if old else ""),
                 err=True,

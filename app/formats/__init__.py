@@ -21,8 +21,9 @@ theirs. Values of `RawCassette.format`:
 - `exvcr`: ExVCR cassettes (Elixir), bodies possibly an Erlang term around gzip
 - `genai-replay`: google-genai SDK replays (`{MLDEV_URL_PREFIX}` URLs, `body_segments`)
 - `wiremock`: WireMock stub mappings, one stub or `{mappings: [...]}`
-- `sse-body`, `stream-chunks`, `stream-events`: a streamed answer alone (raw SSE, one JSON per
-  line, a JSON array of events), partial, its API guessed from the events
+- `sse-body`, `stream-chunks`, `stream-events`, `event-stream-body`: a streamed answer alone
+  (raw SSE, one JSON per line, a JSON array of events, AWS event-stream raw or as base64),
+  partial, its API guessed from the events
 - `unknown`: nothing could read the file; `errors` says why
 
 A pasted cassette (copied from a viewer with line numbers) is repaired first and then read as
@@ -38,7 +39,7 @@ from app.formats.base import RawCassette, ReadContext, Reader, ReadError, ReadLi
 from app.formats.ddagent import DD_TEST_AGENT
 from app.formats.document import describe, parse_document
 from app.formats.exvcr import EXVCR
-from app.formats.fields import GZIP_MAGIC, gunzip
+from app.formats.fields import GZIP_MAGIC, expansion_budget, gunzip
 from app.formats.genai import GENAI_REPLAY
 from app.formats.govcr import GO_VCR_V1, GO_VCR_V2
 from app.formats.har import HAR
@@ -50,7 +51,7 @@ from app.formats.pasted import PASTED
 from app.formats.rubyvcr import R_VCR, RUBY_VCR
 from app.formats.snapshot import RESPONSE_BODY, RESPONSE_SNAPSHOT
 from app.formats.split import SPLIT_LISTS
-from app.formats.streamonly import SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
+from app.formats.streamonly import EVENT_STREAM, SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
 from app.formats.testproxy import TEST_PROXY
 from app.formats.vcrpy import VCRPY
 from app.formats.wiremock import WIREMOCK
@@ -59,7 +60,7 @@ from app.model import Note
 _BLANK = re.compile(rb"\s*")
 
 # Readers that recognise raw bytes, tried before any parsing.
-BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED, SSE_BODY, STREAM_CHUNKS)
+BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED, SSE_BODY, STREAM_CHUNKS, EVENT_STREAM)
 
 # Readers of a parsed JSON/YAML document (parsed once, shared by all), most specific first:
 # WireMock stubs before dd-test-agent, whose `{request, response}` shape a stub can share.
@@ -114,7 +115,8 @@ def _read(data: bytes, ctx: ReadContext) -> RawCassette:
 def read_cassette(data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawCassette:  # noqa: B008
     """Read any supported cassette; never raises, a bad file gives format "unknown" and errors."""
     try:
-        return _read(data, ReadContext(name, limits))
+        with expansion_budget(limits.max_expanded_bytes):
+            return _read(data, ReadContext(name, limits))
     except ReadError as exc:
         return _failed(str(exc), exc.line)
     except MemoryError:

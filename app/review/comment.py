@@ -129,7 +129,7 @@ def read_side(
     """PATH at REV, or in the working tree when REV is None."""
     try:
         if rev is None:
-            return Side(read_file_bytes(root / path, limits))
+            return Side(read_file_bytes(git.worktree_file(root, path), limits))
         return Side(blobs.read(rev, path))
     except (FileReadError, git.GitError) as exc:
         return Side(None, str(exc))

@@ -7,6 +7,7 @@ worktrees and packed refs. Nothing here ever changes the repository.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -197,6 +198,16 @@ def read_blob(rev: str, path: str, cwd: Path) -> bytes:
     return _git(["cat-file", "blob", f"{rev}:{path}"], cwd)
 
 
+def worktree_file(root: Path, path: str) -> Path:
+    """PATH (repo-relative) in the working tree, refused when it resolves outside the repository:
+    a committed symlink `cassettes/x.yaml -> /home/me/.ssh/id_rsa` is not followed."""
+    candidate = root / path
+    real, base = os.path.realpath(candidate), os.path.realpath(root)
+    if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
+        raise GitError(f"{path} is a symlink that points outside the repository; not read")
+    return candidate
+
+
 def default_base(cwd: Path) -> str:
     """The merge base of HEAD with the default branch: origin/HEAD, else main, else master."""
     candidates: list[str] = []
@@ -258,4 +269,5 @@ __all__ = [
     "repo_root",
     "resolve_commit",
     "split_blob_spec",
+    "worktree_file",
 ]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from app import model, secrets
 from app.apis import decode_unmasked
+from app.apis.base import url_error
 from app.formats import read_cassette
 from app.formats.base import RawInteraction, ReadLimits
 from app.index.scan import make_roots, walk
@@ -70,9 +71,6 @@ def interaction_leaks(raw: RawInteraction) -> list[secrets.Leak]:
     """Each distinct secret of one exchange once, where it is first met (raw parts first)."""
     report: list[secrets.Leak] = []
     secrets.mask_interaction(decode_unmasked(raw), report)
-    for side, body in (("request", raw.request.body), ("response", raw.response.body)):
-        if body and not _is_utf8(body):  # shown as base64, but a multipart part may be text
-            report += secrets.find_in_text(body.decode("utf-8", "replace"), f"{side} body")
     for f in raw.frames:
         report += secrets.find_in_text(f.data, f"{f.direction} frame")
     distinct: list[secrets.Leak] = []
@@ -80,14 +78,6 @@ def interaction_leaks(raw: RawInteraction) -> list[secrets.Leak]:
         if not any(leak.secret in d.secret or d.secret in leak.secret for d in distinct):
             distinct.append(leak)
     return distinct
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Iterator[Finding]:
@@ -105,6 +95,9 @@ def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Itera
             severity = "warning"
         ident = finding_id(path, raw.index, leak.where, leak.rule)
         yield Finding(path, severity, "secret", message, raw.index, rule=leak.rule, id=ident)
+    bad_url = url_error(raw.request.url)
+    if bad_url is not None:  # nor can its secrets be checked: the file must be looked at
+        yield Finding(path, "error", "unreadable", bad_url, raw.index)
     if resp.status is not None and resp.status >= 400:
         yield Finding(path, "warning", "failed", f"HTTP {resp.status}", raw.index, rule="failed")
     for side, body in (("request", req.body), ("response", resp.body)):

@@ -288,3 +288,46 @@ def test_the_bundled_agent_loop_reads_as_markdown() -> None:
     assert "<details><summary>Reasoning</summary>" in page
     assert "<code>get_weather</code>" in page
     assert "(error)" in out
+
+
+def test_threads_get_headings_and_a_retry_says_what_it_repeats(tmp_path: Path) -> None:
+    """A side call (a title generator) between two turns, and a retried last turn."""
+    question = {"role": "user", "content": "Weather in Rome?"}
+    later = [question, {"role": "assistant", "content": "Sunny."}]
+    later.append({"role": "user", "content": "And tomorrow?"})
+    title = {"role": "user", "content": "Write a 3-word title for: Weather in Rome?"}
+    path = tmp_path / "threads.yaml"
+    path.write_text(
+        govcr(
+            [
+                (chat_request([question]), chat_response("Sunny.")),
+                (chat_request([title]), chat_response("Roman Weather Today")),
+                (chat_request(later), chat_response("Rain.")),
+                (chat_request(later), chat_response("Rain, again.")),
+            ]
+        )
+    )
+    code_, out, err = _run("show", str(path), "--format", "markdown")
+    assert code_ == 0, err
+    headings = [line for line in out.splitlines() if line.startswith("#")]
+    assert [h.split(" · ")[0] for h in headings] == [
+        "# `threads.yaml`",
+        "## Thread 0: Weather in Rome?",
+        "### #0",
+        "#### User",
+        "#### Assistant",
+        "## Thread 1: Write a 3-word title for: Weather in Rome?",
+        "### #1",
+        "#### User",
+        "#### Assistant",
+        "## Thread 0: Weather in Rome? (continued)",
+        "### #2",
+        "#### User",
+        "#### Assistant",
+        "### #3",
+        "#### Assistant",
+    ]
+    assert "go-vcr-v2 · 4 interactions · 2 threads" in out
+    assert headings[-2].endswith(" · retry of #2")
+    code_, one, _ = _run("show", str(path), "--format", "markdown", "--interaction", "1")
+    assert "\n\nThread 1: Write a 3-word title for: Weather in Rome?\n\n" in one

@@ -15,6 +15,7 @@ import pytest
 from app.formats import read_cassette
 from app.formats.base import RawCassette, ReadLimits
 from app.streams import parse_eventstream
+from tests.formats.fixture_gen import event_frame
 
 Read = Callable[[str], RawCassette]
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -487,3 +488,21 @@ def test_bare_bodies_of_more_apis_are_response_bodies(body: dict[str, object]) -
 def test_a_json_file_with_an_error_key_among_others_is_not_a_recording() -> None:
     doc = {"name": "my-project", "error": {"message": "a config value"}}
     assert read_cassette(json.dumps(doc).encode(), "config.json").format == "unknown"
+
+
+def test_two_chunk_lines_without_a_final_line_break() -> None:
+    data = b'{"type":"message_start","message":{"id":"m","content":[]}}\n{"type":"message_stop"}'
+    cassette = read_cassette(data, "two.chunks.txt")
+    assert (cassette.format, cassette.errors) == ("stream-chunks", ())
+
+
+def test_event_stream_of_anthropic_chunks_on_bedrock_is_named_by_its_model() -> None:
+    start = {"type": "message_start", "message": {"model": "claude-3-5-haiku-20241022"}}
+    chunk = {"bytes": base64.b64encode(json.dumps(start).encode()).decode()}
+    raw = event_frame("chunk", chunk)
+    cassette = read_cassette(raw, "invoke.bin")
+    assert cassette.format == "event-stream-body"
+    assert cassette.interactions[0].request.url == (
+        "/model/anthropic.claude-3-5-haiku-20241022/invoke-with-response-stream"
+    )
+    assert cassette.interactions[0].response.body == raw
