@@ -39,7 +39,7 @@ from app.formats.base import RawCassette, ReadContext, Reader, ReadError, ReadLi
 from app.formats.ddagent import DD_TEST_AGENT
 from app.formats.document import describe, parse_document
 from app.formats.exvcr import EXVCR
-from app.formats.fields import GZIP_MAGIC, gunzip
+from app.formats.fields import GZIP_MAGIC, expansion_budget, gunzip
 from app.formats.genai import GENAI_REPLAY
 from app.formats.govcr import GO_VCR_V1, GO_VCR_V2
 from app.formats.har import HAR
@@ -115,7 +115,8 @@ def _read(data: bytes, ctx: ReadContext) -> RawCassette:
 def read_cassette(data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawCassette:  # noqa: B008
     """Read any supported cassette; never raises, a bad file gives format "unknown" and errors."""
     try:
-        return _read(data, ReadContext(name, limits))
+        with expansion_budget(limits.max_expanded_bytes):
+            return _read(data, ReadContext(name, limits))
     except ReadError as exc:
         return _failed(str(exc), exc.line)
     except MemoryError:

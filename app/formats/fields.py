@@ -11,6 +11,10 @@ import binascii
 import datetime as dt
 import re
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import brotli
@@ -32,6 +36,48 @@ _GO_UNITS = {
     "h": 3.6e6,
 }
 _GO_DURATION = re.compile(r"([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+class BudgetExceeded(ReadError):
+    """The file as a whole expands past `ReadLimits.max_expanded_bytes`: a file error, not a
+    body kept as recorded, so reading stops at once."""
+
+
+@dataclass
+class _Budget:
+    limit: int
+    remaining: int
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("tapedeck_expansion_budget", default=None)
+
+
+@contextmanager
+def expansion_budget(limit: int) -> Iterator[None]:
+    """Every body decoded inside this block (one file's read) draws on one budget of bytes."""
+    token = _BUDGET.set(_Budget(limit, limit))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _allowance(limit: int) -> int:
+    budget = _BUDGET.get()
+    return limit if budget is None else max(0, min(limit, budget.remaining))
+
+
+def spend(n: int) -> None:
+    """Charge `n` expanded bytes to the current file; BudgetExceeded once it is spent."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.remaining -= n
+    if budget.remaining < 0:
+        raise BudgetExceeded(
+            f"the file's bodies expand to more than {budget.limit:,} bytes in total "
+            "(compressed, base64 or aliased); raise --max-size to read it"
+        )
 
 
 def text(value: Any) -> str:
@@ -73,9 +119,11 @@ def unbase64(value: Any) -> bytes:
     if isinstance(value, bytes):
         return value
     try:
-        return base64.b64decode("".join(text(value).split()), validate=True)
+        decoded = base64.b64decode("".join(text(value).split()), validate=True)
     except (binascii.Error, ValueError):
         raise ReadError("a body marked base64 is not valid base64") from None
+    spend(len(decoded))
+    return decoded
 
 
 def headers(value: Any) -> Headers:
@@ -138,21 +186,32 @@ def number(value: Any) -> float | None:
     return None
 
 
-def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
-    out = inflater.decompress(data, limit + 1)
-    if len(out) > limit:
+def _bounded(out_len: int, limit: int, allowed: int) -> None:
+    """Charge what was inflated; past the file's budget that is a file error, past one body's
+    limit the body is kept as recorded (and its cost still counts, so ten bombs cost one)."""
+    if out_len > allowed:
+        spend(allowed + 1)
+        if allowed < limit:
+            spend(1 << 62)  # the file's budget ran out: say so, whatever is left
         raise ReadError(f"data expands beyond {limit} bytes")
+    spend(out_len)
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    allowed = _allowance(limit)
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, allowed + 1)
+    _bounded(len(out), limit, allowed)
     if not inflater.eof:
         raise zlib.error("compressed stream is truncated")
     return out
 
 
 def _unbrotli(data: bytes, limit: int) -> bytes:
+    allowed = _allowance(limit)
     decompressor = brotli.Decompressor()
-    out: bytes = decompressor.process(data, output_buffer_limit=limit + 1)
-    if len(out) > limit:
-        raise ReadError(f"data expands beyond {limit} bytes")
+    out: bytes = decompressor.process(data, output_buffer_limit=allowed + 1)
+    _bounded(len(out), limit, allowed)
     if not decompressor.is_finished():
         raise ReadError("brotli stream is incomplete")
     return out
@@ -197,6 +256,8 @@ def decode_content(
                 body = _unbrotli(body, limits.max_bytes)
             elif not _looks_plain(body):
                 return body, f"body kept as recorded: Content-Encoding {coding} is not supported"
+        except BudgetExceeded:
+            raise
         except (ReadError, zlib.error, brotli.error) as exc:
             if _looks_plain(body):
                 continue

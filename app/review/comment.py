@@ -9,7 +9,7 @@ fields, the token and cost deltas, and lint findings the PR introduces.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -22,14 +22,18 @@ from app.model import Cassette, Note
 from app.review import git
 from app.review.diff import CassetteDiff, FileError, diff_cassettes
 from app.review.git import ChangedFile
+from app.review.kinds import Kind, diff_kinds
 from app.review.lint import Finding, lint_bytes
+from app.review.pairing import pair_moves
 
-Verdict = Literal["meaning", "volatile"]
+Verdict = Literal["meaning", "usage", "volatile", "unreadable"]
 
 
 @dataclass(frozen=True, slots=True)
 class CassetteReview:
-    """One changed cassette; `verdict` is `volatile` when only recorder noise changed."""
+    """One changed cassette. `verdict`: `meaning`; `usage` when only token counts moved, within
+    the tolerance; `volatile` when only recorder noise changed; `unreadable` when the new
+    version (or both) cannot be read."""
 
     path: str
     old_path: str | None
@@ -38,6 +42,19 @@ class CassetteReview:
     diff: CassetteDiff
     findings: tuple[Finding, ...] = ()
     url: str | None = None
+    moved_by: str | None = None
+
+    @property
+    def kinds(self) -> frozenset[Kind]:
+        """Every kind of change this cassette holds (a renamed one: renamed, and its changes)."""
+        if self.verdict == "unreadable":
+            return frozenset({"unreadable"})
+        if self.change in ("added", "removed"):
+            return frozenset({self.change})
+        kinds = set(diff_kinds(self.diff))
+        if self.change == "renamed":
+            kinds = (kinds - {"volatile"}) | {"renamed"}
+        return frozenset(kinds)
 
     @property
     def tokens(self) -> float | None:
@@ -64,6 +81,9 @@ class Review:
     def by_meaning(self) -> int:
         return sum(c.verdict == "meaning" for c in self.cassettes)
 
+    def count(self, verdict: Verdict) -> int:
+        return sum(c.verdict == verdict for c in self.cassettes)
+
     @property
     def tokens(self) -> float:
         return sum(c.tokens or 0.0 for c in self.cassettes)
@@ -74,16 +94,24 @@ class Review:
 
     def to_json(self) -> Any:
         doc: dict[str, Any] = model.to_json(self)
+        kinds: dict[str, int] = {}
+        for c in self.cassettes:
+            for k in c.kinds:
+                kinds[k] = kinds.get(k, 0) + 1
         doc["totals"] = {
             "cassettes": len(self.cassettes),
             "by_meaning": self.by_meaning,
-            "only_volatile": len(self.cassettes) - self.by_meaning,
+            "only_volatile": self.count("volatile"),
+            "usage_only": self.count("usage"),
+            "unreadable": self.count("unreadable"),
             "tokens": self.tokens,
             "cost_usd": self.cost,
+            "kinds": dict(sorted(kinds.items())),
         }
         for item, cassette in zip(doc["cassettes"], self.cassettes, strict=True):
             item["tokens"] = cassette.tokens
             item["cost_usd"] = cassette.cost
+            item["kinds"] = sorted(cassette.kinds)
         return doc
 
 
@@ -95,12 +123,14 @@ class Side:
     error: str | None = None
 
 
-def read_side(rev: str | None, path: str, root: Path, limits: ReadLimits) -> Side:
+def read_side(
+    rev: str | None, path: str, root: Path, limits: ReadLimits, blobs: git.BlobReader
+) -> Side:
     """PATH at REV, or in the working tree when REV is None."""
     try:
         if rev is None:
-            return Side(read_file_bytes(root / path, limits))
-        return Side(git.read_blob(rev, path, root))
+            return Side(read_file_bytes(git.worktree_file(root, path), limits))
+        return Side(blobs.read(rev, path))
     except (FileReadError, git.GitError) as exc:
         return Side(None, str(exc))
 
@@ -122,30 +152,81 @@ def link_path(path: str, root: Path, roots: Sequence[Path]) -> str:
     return path
 
 
-def review_file(
-    change: ChangedFile,
-    base: str,
-    head: str | None,
-    root: Path,
-    limits: ReadLimits,
-) -> tuple[CassetteReview | None, Cassette | None]:
-    """Compare one changed file; (None, _) when neither side is a cassette."""
+@dataclass(slots=True)
+class Loaded:
+    """One side of a changed file, read and decoded once (pairing and review both need it)."""
+
+    side: Side
+    cassette: Cassette
+
+
+class Reader:
+    """Reads changed files at BASE and HEAD, each at most once."""
+
+    def __init__(
+        self, base: str, head: str | None, root: Path, limits: ReadLimits, blobs: git.BlobReader
+    ) -> None:
+        self.base, self.head, self.root, self.limits = base, head, root, limits
+        self.blobs = blobs
+        self._cache: dict[tuple[bool, str], Loaded] = {}
+
+    def load(self, at_head: bool, path: str) -> Loaded:
+        key = (at_head, path)
+        if key not in self._cache:
+            rev = self.head if at_head else self.base
+            side = read_side(rev, path, self.root, self.limits, self.blobs)
+            self._cache[key] = Loaded(side, load_side(side, path, self.limits))
+        return self._cache[key]
+
+    def forget(self, at_head: bool, path: str) -> None:
+        self._cache.pop((at_head, path), None)
+
+
+_NOTHING = Loaded(Side(None), Cassette(path="", format="unknown"))
+
+
+def review_file(change: ChangedFile, reader: Reader) -> CassetteReview | None:
+    """Compare one changed file; (None, _) when it was removed and could not be read before."""
     old_name = change.old_path or change.path
-    old_side = Side(None) if change.kind == "added" else read_side(base, old_name, root, limits)
-    new_side = (
-        Side(None) if change.kind == "removed" else read_side(head, change.path, root, limits)
-    )
-    old = load_side(old_side, old_name, limits)
-    new = load_side(new_side, change.path, limits)
-    if old.format == "unknown" and new.format == "unknown":
-        return None, None
-    diff = diff_cassettes(old, new)
-    known = {f.key for f in lint_bytes(old_side.data, old_name)} if old_side.data else set()
-    findings = lint_bytes(new_side.data, change.path) if new_side.data else []
+    old = _NOTHING if change.kind == "added" else reader.load(False, old_name)
+    new = _NOTHING if change.kind == "removed" else reader.load(True, change.path)
+    reader.forget(False, old_name)
+    reader.forget(True, change.path)
+    if change.kind == "removed" and old.cassette.format == "unknown":
+        return None
+    if new.cassette.format == "unknown" and change.kind != "removed":
+        diff = CassetteDiff(old_name, change.path, False, errors=_errors(new.cassette))
+        unreadable = CassetteReview(change.path, change.old_path, change.kind, "unreadable", diff)
+        return unreadable
+    diff = diff_cassettes(old.cassette, new.cassette)
+    known = {f.key for f in lint_bytes(old.side.data, old_name)} if old.side.data else set()
+    findings = lint_bytes(new.side.data, change.path) if new.side.data else []
     fresh = tuple(f for f in findings if f.key not in known)
-    meaning = not diff.same or change.kind in ("added", "removed")
-    verdict: Verdict = "meaning" if meaning else "volatile"
-    return CassetteReview(change.path, change.old_path, change.kind, verdict, diff, fresh), new
+    verdict: Verdict = "meaning"
+    if any(e.path == change.path for e in diff.errors):
+        verdict = "unreadable"
+    elif diff.same and change.kind not in ("added", "removed"):
+        verdict = "usage" if diff.usage_moved else "volatile"
+    return CassetteReview(change.path, change.old_path, change.kind, verdict, diff, fresh)
+
+
+def _errors(cassette: Cassette) -> tuple[FileError, ...]:
+    notes = cassette.errors or (Note("not a cassette Tapedeck can read"),)
+    return tuple(FileError(cassette.path, n.message, n.line) for n in notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where each cassette's page is: a dashboard's `/cassettes/PATH`, an export's `.html`."""
+
+    base_url: str
+    root: Path
+    roots: Sequence[Path]
+    export: bool
+
+    def url(self, path: str) -> str:
+        target = quote(link_path(path, self.root, self.roots))
+        return f"{self.base_url}/cassettes/{target}" + (".html" if self.export else "")
 
 
 def review(
@@ -155,40 +236,41 @@ def review(
     cwd: Path,
     base_url: str | None = None,
     limits: ReadLimits | None = None,
+    export: bool = False,
 ) -> Review:
     """Review every cassette that changed between BASE and HEAD (None: the working tree).
 
-    Raises git.GitError when git cannot answer (not a repository, unknown revision).
+    With `export`, links name the static export's pages (`cassettes/PATH.html`) rather than the
+    dashboard's. Raises git.GitError when git cannot answer (not a repository, unknown revision).
     """
     limits = limits or ReadLimits()
     root = git.repo_root(cwd)
     base = base or git.default_base(cwd)
-    changes = git.changed_files(base, head, list(paths), cwd)
+    changes = [
+        c
+        for c in git.changed_files(base, head, list(paths), cwd)
+        if is_candidate(Path(c.path).name)
+    ]
     # Links name files as `tapedeck serve` would: relative to the folders named, else ./cassettes.
     roots = [cwd / p for p in paths if (cwd / p).is_dir()] or [
         p for p in [cwd / "cassettes"] if p.is_dir()
     ]
-    reviews: list[CassetteReview] = []
-    errors: list[FileError] = []
-    for change in changes:
-        if not is_candidate(Path(change.path).name):
-            continue
-        item, new = review_file(change, base, head, root, limits)
-        if item is None:
-            continue
-        if base_url:
-            target = link_path(item.path, root, roots)
-            item = _with_url(item, f"{base_url.rstrip('/')}/cassettes/{quote(target)}")
-        reviews.append(item)
-        if new is not None and change.kind != "removed":
-            errors += [FileError(item.path, n.message, n.line) for n in new.errors]
+    links = Links(base_url.rstrip("/"), root, roots, export) if base_url else None
+    with git.BlobReader(root, limits.max_bytes) as blobs:
+        reader = Reader(base, head, root, limits, blobs)
+        changes, moved_by = pair_moves(changes, lambda at_head, p: reader.load(at_head, p).cassette)
+        reviews: list[CassetteReview] = []
+        errors: list[FileError] = []
+        for change in changes:
+            item = review_file(change, reader)
+            if item is None:
+                continue
+            url = links.url(item.path) if links else None
+            item = replace(item, url=url, moved_by=moved_by.get(change.path))
+            reviews.append(item)
+            if change.kind != "removed":
+                errors += [e for e in item.diff.errors if e.path == item.path]
     return Review(base, head, tuple(reviews), tuple(errors))
-
-
-def _with_url(item: CassetteReview, url: str) -> CassetteReview:
-    return CassetteReview(
-        item.path, item.old_path, item.change, item.verdict, item.diff, item.findings, url
-    )
 
 
 __all__ = ["CassetteReview", "Review", "review"]

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from app import model
 from app.model import Cassette, Interaction, Usage
+from app.review.bodies import header, summarize
 from app.review.parts import (
     MessageChange,
     ToolChange,
@@ -29,8 +30,15 @@ from app.review.parts import (
     message_summary,
     snippet,
 )
-from app.review.values import JsonChange, WordOp, json_diff, text_similarity, without_volatile
-from app.secrets import mask_keys
+from app.review.values import (
+    JsonChange,
+    WordOp,
+    json_diff,
+    text_similarity,
+    without_ids,
+    without_volatile,
+)
+from app.secrets import mask_keys, mask_keys_in_value
 
 InteractionKind = Literal["same", "changed", "added", "removed"]
 
@@ -45,6 +53,10 @@ _TOKEN_FIELDS = (
 # Request and response facts compared as plain values; everything else about an interaction
 # (ids, times, headers, chunk timing, raw bodies of decoded APIs) is recorder noise.
 _FIELDS = ("method", "endpoint", "api", "model", "streaming", "status", "finish_reason", "error")
+# Token counts that move by at most this fraction (or this many tokens) of the larger count are
+# re-recording noise: providers recount cached and system tokens from one day to the next.
+TOKEN_REL_TOL = 0.10
+TOKEN_ABS_TOL = 3
 
 
 # Request-body keys that hold what the decoders already compare as messages, tools and model.
@@ -99,6 +111,9 @@ class InteractionDiff:
     messages: tuple[MessageChange, ...] = ()
     bodies: tuple[BodyChange, ...] = ()
     usage: tuple[NumberDelta, ...] = ()
+    prompt: str | None = None
+    offered: tuple[str, ...] = ()
+    parameters: Any = None
 
     @property
     def index(self) -> int:
@@ -130,6 +145,11 @@ class CassetteDiff:
     @property
     def changed(self) -> tuple[InteractionDiff, ...]:
         return tuple(d for d in self.interactions if d.kind != "same")
+
+    @property
+    def usage_moved(self) -> bool:
+        """Token counts moved in some interaction, within the tolerance when `same`."""
+        return any(_tokens(d.usage) for d in self.interactions)
 
     def usage_delta(self, name: str) -> float | None:
         return next((u.delta for u in self.usage if u.name == name), None)
@@ -219,8 +239,9 @@ def _input_text(it: Interaction) -> str:
 
 
 def _endpoint(url: str) -> str:
+    """Host and path, with generated ids in the path (`/v1/batches/batch_…`) as `{id}`."""
     parts = urlsplit(url)
-    return f"{parts.hostname or ''}{parts.path}"
+    return f"{parts.hostname or ''}{without_ids(parts.path)}"
 
 
 def label(it: Interaction) -> str:
@@ -253,6 +274,9 @@ def diff_interactions(
             label(it),
             _describe(it),
             usage=usage,
+            prompt=_prompt(it),
+            offered=tuple(t.name for t in it.tools),
+            parameters=mask_keys_in_value(_request_parameters(it)) or None,
         )
     fields = tuple(
         ValueChange(f, _value(old, f), _value(new, f))
@@ -265,6 +289,7 @@ def diff_interactions(
     )
     messages = [_mark_repeat(m, new.index, seen) for m in messages]
     tools = diff_tools(old.tools, new.tools)
+    tools += _definition_changes(old, new, {t.name for t in tools})
     bodies = _body_changes(old, new)
     usage = _usage_deltas(old.usage, new.usage)
     if old.summary != new.summary:
@@ -282,6 +307,16 @@ def diff_interactions(
         bodies,
         usage,
     )
+
+
+def _prompt(it: Interaction) -> str | None:
+    """What an added request asks: its system text and its last input message."""
+    system = [m for m in it.messages if m.role in ("system", "developer")]
+    rest = [m for m in it.messages if m.role not in ("system", "developer")]
+    shown = [f"system: {message_summary(system[0])}"] if system else []
+    if rest:
+        shown.append(f"{rest[-1].role}: {message_summary(rest[-1])}")
+    return " · ".join(shown) or None
 
 
 def _masked(text: str | None) -> str | None:
@@ -320,7 +355,7 @@ def _body_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
     for side in ("request", "response"):
         a = getattr(old, f"{side}_body") or ""
         b = getattr(new, f"{side}_body") or ""
-        ja, jb = _json_or_none(a), _json_or_none(b)
+        ja, jb = _body_value(old, side, a), _body_value(new, side, b)
         if ja is not None and jb is not None:
             changes = json_diff(without_volatile(ja), without_volatile(jb))
             if changes:
@@ -330,17 +365,60 @@ def _body_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
     return tuple(out)
 
 
+def _definitions(it: Interaction) -> dict[str, Any]:
+    """Tool definitions as sent, by name: the decoded Tool keeps name, description and
+    parameters, but a definition also has settings (`strict`, `cache_control`, `type`)."""
+    body = _json_or_none(it.request_body or "")
+    tools = body.get("tools") if isinstance(body, dict) else None
+    out: dict[str, Any] = {}
+    for tool in tools if isinstance(tools, list) else []:
+        if not isinstance(tool, dict):
+            continue
+        fn = tool.get("function")
+        name = fn.get("name") if isinstance(fn, dict) else tool.get("name")
+        if isinstance(name, str):
+            out[name] = without_volatile(tool)
+    return out
+
+
+def _definition_changes(
+    old: Interaction, new: Interaction, reported: set[str]
+) -> tuple[ToolChange, ...]:
+    before, after = _definitions(old), _definitions(new)
+    changes = []
+    for name, definition in after.items():
+        if name in reported or name not in before:
+            continue
+        found = json_diff(before[name], definition)
+        if found:
+            changes.append(ToolChange("edited", name, parameters=masked_changes(found)))
+    return tuple(changes)
+
+
+def _body_value(it: Interaction, side: str, text: str) -> Any:
+    """A body as a comparable value: JSON, a multipart or binary summary, or None for text."""
+    headers = it.request_headers if side == "request" else it.response_headers
+    summary = summarize(text, header(headers, "content-type"))
+    return summary if summary is not None else _json_or_none(text)
+
+
 def _parameter_changes(old: Interaction, new: Interaction) -> tuple[BodyChange, ...]:
     """Request settings the decoders do not model (temperature, max_tokens, tool_choice...)."""
-    a, b = _json_or_none(old.request_body or ""), _json_or_none(new.request_body or "")
-    if not isinstance(a, dict) or not isinstance(b, dict):
+    a, b = _request_parameters(old), _request_parameters(new)
+    if a is None or b is None:
         return ()
-    changes = json_diff(_parameters(a), _parameters(b))
+    changes = json_diff(a, b)
     return (BodyChange("parameters", json=masked_changes(changes)),) if changes else ()
 
 
-def _parameters(body: dict[str, Any]) -> Any:
-    return without_volatile({k: v for k, v in body.items() if k not in _DECODED_KEYS})
+def _request_parameters(it: Interaction) -> dict[str, Any] | None:
+    body = _body_value(it, "request", it.request_body or "")
+    if not isinstance(body, dict):
+        return None
+    kept: dict[str, Any] = without_volatile(
+        {k: v for k, v in body.items() if k not in _DECODED_KEYS}
+    )
+    return kept
 
 
 def _json_or_none(text: str) -> Any:
@@ -362,12 +440,23 @@ def _usage_deltas(old: Usage | None, new: Usage | None) -> tuple[NumberDelta, ..
 
 
 def _usage_meaningful(old: Usage | None, new: Usage | None) -> bool:
-    """Token counts are meaning; a cost difference alone is meaning only when the provider
-    reported it, since an estimate moves with the recording date and the price table."""
-    if any(_get(old, n) != _get(new, n) for n in _TOKEN_FIELDS):
+    """Token counts beyond the tolerance are meaning; a cost difference alone is meaning only
+    when the provider reported it, since an estimate moves with the recording date and the
+    price table."""
+    if any(not _within(_get(old, n), _get(new, n)) for n in _TOKEN_FIELDS):
         return True
     reported = any(u is not None and u.cost_source == "reported" for u in (old, new))
-    return reported and _get(old, "cost_usd") != _get(new, "cost_usd")
+    cost_old, cost_new = _get(old, "cost_usd") or 0.0, _get(new, "cost_usd") or 0.0
+    return reported and abs(cost_new - cost_old) > TOKEN_REL_TOL * max(cost_old, cost_new)
+
+
+def _within(old: float | None, new: float | None) -> bool:
+    a, b = old or 0.0, new or 0.0
+    return abs(a - b) <= max(TOKEN_ABS_TOL, TOKEN_REL_TOL * max(abs(a), abs(b)))
+
+
+def _tokens(deltas: tuple[NumberDelta, ...]) -> bool:
+    return any(d.delta for d in deltas if d.name in _TOKEN_FIELDS)
 
 
 def _get(u: Usage | None, name: str) -> float | None:
@@ -393,6 +482,8 @@ def _nonzero(deltas: tuple[NumberDelta, ...]) -> tuple[NumberDelta, ...]:
 
 
 __all__ = [
+    "TOKEN_ABS_TOL",
+    "TOKEN_REL_TOL",
     "BodyChange",
     "CassetteDiff",
     "FileError",

@@ -32,6 +32,9 @@ ChangeKind = Literal["added", "removed", "edited"]
 T = TypeVar("T")
 
 _SNIPPET = 120
+# How far ahead `align` looks for a partner of an unmatched item: bounded, so two long runs of
+# unrelated items cost a multiple of their length, not its square.
+_LOOKAHEAD = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +190,8 @@ def align(
             continue
         j = j1
         for i in range(i1, i2):
-            match = next((k for k in range(j, j2) if pairable(old[i], new[k])), None)
+            ahead = range(j, min(j2, j + _LOOKAHEAD))
+            match = next((k for k in ahead if pairable(old[i], new[k])), None)
             if match is None:
                 out.append((old[i], None, i, None))
                 continue

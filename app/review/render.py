@@ -7,6 +7,7 @@ and says how many items it left out.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -19,6 +20,18 @@ from app.review.values import JsonChange, WordOp
 
 _VALUE_LIMIT = 80
 _CONTEXT_WORDS = 6
+# A text edit that keeps less than this share of its characters, over at least _LONG_WORDS
+# words, is shown as a before/after excerpt: interleaved deletions and insertions of a rewrite
+# are unreadable.
+_REWRITE_KEPT = 0.5
+_LONG_WORDS = 40
+_EXCERPT_WORDS = 30
+_RUN_CHARS = 400
+# Control characters (a newline in a file name ends an HTML block) become visible escapes.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# `@name` and `#123` notify people and link issues on GitHub; a word joiner after the sign
+# keeps the text as it reads and stops the link.
+_MENTION = re.compile(r"([@#])(?=[A-Za-z0-9_])")
 
 
 @dataclass(slots=True)
@@ -38,31 +51,71 @@ class Style:
     cap: int = 12
 
 
-def _md_escape(text: str) -> str:
-    """Escape what would turn text into markup in a list item; HTML stays text."""
-    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def visible(text: str) -> str:
+    """Control characters as `\\n`, `\\x1b`...: one line, and nothing a terminal or a
+    Markdown parser acts on."""
+    return _CONTROL.sub(lambda m: _control_name(m.group()), text)
 
 
-def _md_code(text: str) -> str:
-    text = text.replace("\n", " ")
-    ticks = "``" if "`" in text else "`"
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
+def _control_name(char: str) -> str:
+    names = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return names.get(char, f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def unlinked(text: str) -> str:
+    return _MENTION.sub("\\1\u2060", text)
+
+
+def md_escape(text: str) -> str:
+    """Recorded text as inline Markdown that renders as itself: markup characters escaped,
+    HTML as text, one line, mentions and issue references unlinked."""
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", visible(text))
+    # What starts a block at the start of a line (`# `, `- `, `+ `, `= `, `1. `); a fragment
+    # may be the start of a line, so its first character is escaped.
+    text = re.sub(r"^([#+\-=])", r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return unlinked(text)
+
+
+def md_code(text: str) -> str:
+    """A code span whose fence is longer than any run of backticks inside, so it always closes;
+    GitHub neither links mentions nor reads HTML inside one."""
+    text = visible(text)
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def html_text(text: str) -> str:
+    """Recorded text inside raw HTML (`<summary>`): escaped, one line, mentions unlinked."""
+    return unlinked(html.escape(visible(text), quote=True))
+
+
+def _marked(mark: str, text: str) -> str:
+    """`**text**` with the whitespace moved outside the markers: a run that starts or ends
+    with a space is not emphasis in GFM and shows its markers literally."""
+    inner = text.strip()
+    if not inner:
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}{mark}{md_escape(inner)}{mark}{trail}"
 
 
 TEXT = Style(
-    code=lambda s: s,
-    ins=lambda s: "{+" + s + "+}",
-    dele=lambda s: "[-" + s + "-]",
-    esc=lambda s: s,
+    code=visible,
+    ins=lambda s: "{+" + visible(s) + "+}",
+    dele=lambda s: "[-" + visible(s) + "-]",
+    esc=visible,
     cap=1000,
 )
 MARKDOWN = Style(
-    code=_md_code,
-    ins=lambda s: f"**{_md_escape(s)}**" if s.strip() else s,
-    dele=lambda s: f"~~{_md_escape(s)}~~" if s.strip() else s,
-    esc=_md_escape,
+    code=md_code,
+    ins=lambda s: _marked("**", s),
+    dele=lambda s: _marked("~~", s),
+    esc=md_escape,
 )
 
 
@@ -96,11 +149,15 @@ def usage_text(deltas: Iterable[NumberDelta]) -> str:
 
 
 def words_text(ops: Iterable[WordOp], style: Style) -> str:
-    """Changed words with a few words of context; long unchanged stretches become `…`."""
+    """Changed words with a few words of context; long unchanged stretches become `…`; a long
+    text mostly rewritten becomes a before/after excerpt."""
     ops = list(ops)
+    rewrite = _rewrite(ops, style)
+    if rewrite is not None:
+        return rewrite
     out: list[str] = []
     for i, op in enumerate(ops):
-        text = _squeeze(op.text)
+        text = _squeeze(op.text) if op.op == "equal" else _clip(_squeeze(op.text))
         if op.op == "insert":
             out.append(style.ins(text))
         elif op.op == "delete":
@@ -108,6 +165,32 @@ def words_text(ops: Iterable[WordOp], style: Style) -> str:
         else:
             out.append(style.esc(_context(text, first=i == 0, last=i == len(ops) - 1)))
     return "".join(out).strip()
+
+
+def _clip(text: str) -> str:
+    """A long inserted or deleted run keeps its two ends, whole words, edges as they were."""
+    words = text.split(" ")
+    if len(text) <= _RUN_CHARS or len(words) <= 2 * _EXCERPT_WORDS:
+        return text
+    return " ".join([*words[:_EXCERPT_WORDS], "…", *words[-_EXCERPT_WORDS // 2 :]])
+
+
+def _rewrite(ops: list[WordOp], style: Style) -> str | None:
+    kept = sum(len(o.text) for o in ops if o.op == "equal")
+    old = "".join(o.text for o in ops if o.op != "insert")
+    new = "".join(o.text for o in ops if o.op != "delete")
+    longest = max(len(old), len(new), 1)
+    if kept / longest >= _REWRITE_KEPT or max(len(old.split()), len(new.split())) < _LONG_WORDS:
+        return None
+    before, after = _excerpt(old), _excerpt(new)
+    counts = f"{len(old.split()):,} → {len(new.split()):,} words"
+    return f"rewritten ({counts}): before {style.code(before)} after {style.code(after)}"
+
+
+def _excerpt(text: str) -> str:
+    words = text.split()
+    shown = " ".join(words[:_EXCERPT_WORDS])
+    return shown + (" …" if len(words) > _EXCERPT_WORDS else "")
 
 
 def _squeeze(text: str) -> str:
@@ -169,7 +252,8 @@ def message_item(m: MessageChange, style: Style) -> Item:
     if m.change != "edited":
         return Item(f"{head}: {style.esc(m.summary)}")
     parts = [part_item(p, style) for p in m.parts]
-    if len(m.parts) == 1 and m.parts[0].type == "text" and not parts[0].children:
+    one = m.parts[0] if len(m.parts) == 1 else None
+    if one is not None and one.type == "text" and one.change == "edited" and one.words:
         return Item(f"{head}: {words_text(m.parts[0].words, style)}")  # one line for one edit
     return Item(head, parts)
 
@@ -185,8 +269,16 @@ def tool_item(t: ToolChange, style: Style) -> Item:
 def interaction_item(d: InteractionDiff, style: Style) -> Item:
     item = Item(f"interaction {d.index} {style.code(d.label)}: {d.kind}")
     if d.kind in ("added", "removed"):
+        if d.prompt:
+            item.children.append(Item("prompt: " + style.esc(d.prompt)))
+        if d.offered:
+            names = ", ".join(style.code(n) for n in d.offered[: style.cap])
+            more = f" and {len(d.offered) - style.cap} more" if len(d.offered) > style.cap else ""
+            item.children.append(Item(f"tools offered: {names}{more}"))
+        if d.parameters:
+            item.children.append(Item("parameters: " + style.code(short(d.parameters))))
         if d.summary:
-            item.children.append(Item(style.esc(d.summary)))
+            item.children.append(Item("response: " + style.esc(d.summary)))
     else:
         item.children += [value_item(v, style) for v in d.fields]
         item.children += [tool_item(t, style) for t in d.tools]
@@ -205,7 +297,8 @@ def interaction_item(d: InteractionDiff, style: Style) -> Item:
 
 def cassette_items(diff: CassetteDiff, style: Style) -> list[Item]:
     if diff.same:
-        return [Item("same by meaning")]
+        usage = usage_text(diff.usage) if diff.usage_moved else ""
+        return [Item("same by meaning" + (f"; usage only: {usage}" if usage else ""))]
     items = [Item(f"cannot read {style.esc(e.path)}: {style.esc(e.message)}") for e in diff.errors]
     items += [interaction_item(d, style) for d in diff.changed]
     usage = usage_text(diff.usage)
@@ -247,7 +340,7 @@ def diff_text(diff: CassetteDiff) -> str:
 
 
 def diff_markdown(diff: CassetteDiff) -> str:
-    head = f"**{_md_escape(diff.old)}** → **{_md_escape(diff.new)}**"
+    head = f"{md_code(diff.old)} → {md_code(diff.new)}"
     return "\n".join([head, "", *render(cassette_items(diff, MARKDOWN), True, MARKDOWN.cap)])
 
 
@@ -259,8 +352,13 @@ __all__ = [
     "cassette_items",
     "diff_markdown",
     "diff_text",
+    "html_text",
+    "md_code",
+    "md_escape",
     "render",
     "render_within",
     "signed",
+    "unlinked",
     "usage_text",
+    "visible",
 ]

@@ -7,7 +7,9 @@ same answer their own way.
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -42,8 +44,28 @@ VOLATILE_KEYS = frozenset(
         "createtime",
         "updatetime",
         "expires_at",
+        "boundary",
     }
 )
+# Key shapes that are timestamps whatever the API: `*_at` / `*At` (`created_at`, `expiresAt`),
+# `created*` / `updated*` (`created`, `createdTime`, `updated_time`) and `*timestamp`.
+_VOLATILE_KEY = re.compile(r"(?:_at|_AT|[a-z]At|[Tt]imestamp|TIMESTAMP)$|^(?i:created|updated)")
+# Generated ids: `batch_6721…`, `file-AbC1…`, `resp_68af…`, `msg_01X…` (a lowercase prefix, then
+# at least 8 letters and digits with a digit among them), UUIDs and long hex strings.
+_ID_BODY = (
+    r"(?:[a-z][a-z0-9]{1,15}[_-])+(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{8,}"
+    r"|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+    r"|[0-9a-f]{24,}"
+)
+_ID = re.compile(rf"^(?:{_ID_BODY})$")
+_ID_IN_PATH = re.compile(rf"(?<=/)(?:{_ID_BODY})(?=[/?#]|$)")
+ID_PLACEHOLDER = "{id}"
+# Floats that differ by less than this fraction are the same value: scores, logprobs and
+# embeddings jitter in their last digits from one recording to the next.
+FLOAT_REL_TOL = 1e-3
+# Token pairs one block of a word diff may compare. difflib costs up to the product of the two
+# lengths, so a bigger block is split by lines, and what is still too big is shown replaced.
+PAIR_BUDGET = 250_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,23 +88,77 @@ _TOKENS = re.compile(r"\s+|[^\s]+")
 
 
 def word_diff(old: str, new: str) -> tuple[WordOp, ...]:
-    """A word-level diff; whitespace runs are tokens too, so joining the ops rebuilds each side."""
-    a = _TOKENS.findall(old)
-    b = _TOKENS.findall(new)
+    """A word-level diff; whitespace runs are tokens too, so joining the ops rebuilds each side.
+
+    The work is bounded: the common head and tail are cut off first (linear), a middle of up to
+    PAIR_BUDGET token pairs is diffed word by word, a bigger one line by line (each changed
+    stretch word by word when it fits), and what still does not fit is one deletion and one
+    insertion, which the renderers show as a before/after excerpt.
+    """
     ops: list[WordOp] = []
+    _diff_tokens(_TOKENS.findall(old), _TOKENS.findall(new), ops, by_lines=True)
+    return tuple(ops)
+
+
+def _diff_tokens(a: list[str], b: list[str], ops: list[WordOp], by_lines: bool) -> None:
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    _push(ops, "equal", "".join(a[:head]))
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    if len(mid_a) * len(mid_b) <= PAIR_BUDGET:
+        _opcodes(mid_a, mid_b, ops)
+    elif by_lines:
+        _diff_lines(mid_a, mid_b, ops)
+    else:
+        _push(ops, "delete", "".join(mid_a))
+        _push(ops, "insert", "".join(mid_b))
+    _push(ops, "equal", "".join(a[len(a) - tail :]))
+
+
+def _opcodes(a: list[str], b: list[str], ops: list[WordOp]) -> None:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             _push(ops, "equal", "".join(a[i1:i2]))
             continue
-        if i2 > i1:
-            _push(ops, "delete", "".join(a[i1:i2]))
-        if j2 > j1:
-            _push(ops, "insert", "".join(b[j1:j2]))
-    return tuple(ops)
+        _push(ops, "delete", "".join(a[i1:i2]))
+        _push(ops, "insert", "".join(b[j1:j2]))
+
+
+def _lines(tokens: list[str]) -> list[list[str]]:
+    """Tokens grouped into lines: a whitespace token holding a newline ends its line."""
+    lines: list[list[str]] = [[]]
+    for token in tokens:
+        lines[-1].append(token)
+        if "\n" in token:
+            lines.append([])
+    return [line for line in lines if line]
+
+
+def _diff_lines(a: list[str], b: list[str], ops: list[WordOp]) -> None:
+    la, lb = _lines(a), _lines(b)
+    if len(la) * len(lb) > PAIR_BUDGET or (len(la) == 1 and len(lb) == 1):
+        _push(ops, "delete", "".join(a))
+        _push(ops, "insert", "".join(b))
+        return
+    keys_a, keys_b = ["".join(x) for x in la], ["".join(x) for x in lb]
+    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _push(ops, "equal", "".join(keys_a[i1:i2]))
+            continue
+        old = [t for line in la[i1:i2] for t in line]
+        new = [t for line in lb[j1:j2] for t in line]
+        _diff_tokens(old, new, ops, by_lines=False)
 
 
 def _push(ops: list[WordOp], op: WordOpKind, text: str) -> None:
+    if not text:
+        return
     if ops and ops[-1].op == op:
         ops[-1] = WordOp(op, ops[-1].text + text)
     else:
@@ -95,6 +171,9 @@ def text_similarity(old: str, new: str) -> float:
     a, b = old.split(), new.split()
     if not a and not b:
         return 1.0
+    if len(a) * len(b) > PAIR_BUDGET:  # the shared words, in any order: linear, and an upper bound
+        common = sum((Counter(a) & Counter(b)).values())
+        return 2.0 * common / (len(a) + len(b))
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
@@ -126,8 +205,18 @@ def _json_diff(old: Any, new: Any, path: str, out: list[JsonChange]) -> None:
             else:
                 _json_diff(old[i], new[i], sub, out)
         return
+    if _jitter(old, new):
+        return
     if old != new or type(old) is not type(new):
         out.append(JsonChange(path, "changed", old=old, new=new))
+
+
+def _jitter(old: Any, new: Any) -> bool:
+    """Two floats (an int beside a float counts) within FLOAT_REL_TOL of each other."""
+    numbers = all(isinstance(x, int | float) and not isinstance(x, bool) for x in (old, new))
+    if not numbers or not (isinstance(old, float) or isinstance(new, float)):
+        return False
+    return math.isclose(old, new, rel_tol=FLOAT_REL_TOL, abs_tol=1e-12)
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -140,23 +229,40 @@ def _key_path(path: str, key: str) -> str:
     return f'{path}["{escaped}"]'
 
 
+def is_volatile_key(key: str) -> bool:
+    return key.lower() in VOLATILE_KEYS or bool(_VOLATILE_KEY.search(key))
+
+
+def without_ids(text: str) -> str:
+    """A string with generated ids replaced by `{id}`: the whole string, or segments of a path."""
+    if _ID.match(text):
+        return ID_PLACEHOLDER
+    return _ID_IN_PATH.sub(ID_PLACEHOLDER, text) if "/" in text else text
+
+
 def without_volatile(value: Any) -> Any:
-    """A JSON value with the keys that change on every recording removed, at any depth."""
+    """A JSON value with the keys that change on every recording removed, at any depth, and
+    generated ids (whole values, or segments of a URL path) replaced by `{id}`."""
     if isinstance(value, dict):
-        return {
-            k: without_volatile(v) for k, v in value.items() if str(k).lower() not in VOLATILE_KEYS
-        }
+        return {k: without_volatile(v) for k, v in value.items() if not is_volatile_key(str(k))}
     if isinstance(value, list):
         return [without_volatile(v) for v in value]
+    if isinstance(value, str):
+        return without_ids(value)
     return value
 
 
 __all__ = [
+    "FLOAT_REL_TOL",
+    "ID_PLACEHOLDER",
+    "PAIR_BUDGET",
     "VOLATILE_KEYS",
     "JsonChange",
     "WordOp",
+    "is_volatile_key",
     "json_diff",
     "text_similarity",
+    "without_ids",
     "without_volatile",
     "word_diff",
 ]

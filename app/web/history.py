@@ -17,9 +17,14 @@ from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.formats.base import ReadLimits
 from app.index import Index
 from app.index.scan import within
+from app.loader import load_bytes
+from app.model import Cassette, Note
 from app.review import git
+from app.review.diff import diff_cassettes
+from app.review.kinds import describe, diff_kinds
 from app.web.deps import index, page_context
 from app.web.render import respond
 from app.web.urls import cassette_url, query
@@ -92,8 +97,31 @@ def commits(place: Tracked, limit: int = HISTORY_LIMIT) -> list[git.Commit]:
     return git.file_history(place.rel, place.repo, limit)
 
 
-def _rows(path: str, found: list[git.Commit]) -> list[dict[str, Any]]:
-    """Each commit, with the diff against the commit before it (the next one down the list)."""
+def _version(repo: Path, commit: git.Commit, limits: ReadLimits) -> Cassette:
+    try:
+        data = git.read_blob(commit.sha, commit.path, repo)
+    except git.GitError as exc:
+        return Cassette(path=commit.path, format="unknown", errors=(Note(str(exc)),))
+    return load_bytes(data, commit.path, limits)
+
+
+@lru_cache(maxsize=1024)
+def verdict(repo: Path, older: git.Commit, newer: git.Commit, limits: ReadLimits) -> str:
+    """`same by meaning` or `changed: model, tool calls`, for one commit of a file. Commits do
+    not change, so each pair is compared once per process."""
+    kinds = diff_kinds(diff_cassettes(_version(repo, older, limits), _version(repo, newer, limits)))
+    if kinds == {"volatile"}:
+        return "same by meaning"
+    if kinds == {"usage"}:
+        return "same by meaning, usage only"
+    return "changed: " + describe(kinds)
+
+
+def _rows(
+    place: Tracked, path: str, found: list[git.Commit], limits: ReadLimits
+) -> list[dict[str, Any]]:
+    """Each commit, with the diff against the commit before it (the next one down the list)
+    and what that diff amounts to."""
     rows = []
     for n, c in enumerate(found):
         older = found[n + 1] if n + 1 < len(found) else None
@@ -106,6 +134,7 @@ def _rows(path: str, found: list[git.Commit]) -> list[dict[str, Any]]:
                 "subject": c.subject,
                 "path": c.path,
                 "diff_url": diff_url(path, older.sha, c.sha) if older else None,
+                "verdict": verdict(place.repo, older, c, limits) if older else "first version",
             }
         )
     return rows
@@ -119,7 +148,7 @@ def history_page(request: Request, path: str) -> Response:
         detail = "not a cassette in the index" if idx.summary(path) is None else "not in git"
         raise HTTPException(404, detail)
     try:
-        rows = _rows(path, commits(place))
+        rows = _rows(place, path, commits(place), idx.limits)
     except git.GitError as exc:
         raise HTTPException(404, f"git: {exc}") from None
     ctx = page_context(

@@ -100,3 +100,53 @@ def chat_cassette(turns: list[Turn], seed: int = 1) -> str:
             }
         )
     return yaml.safe_dump({"version": 2, "interactions": interactions}, sort_keys=False)
+
+
+@dataclass
+class Exchange:
+    """One recorded HTTP exchange with bodies given as they are on the wire."""
+
+    url: str
+    request: str | bytes = ""
+    response: str | bytes = ""
+    method: str = "POST"
+    status: int = 200
+    request_type: str = "application/json"
+    response_type: str = "application/json"
+
+
+def vcrpy_cassette(exchanges: list[Exchange]) -> str:
+    """A vcrpy cassette; bytes bodies are stored as `!!binary`, as vcrpy does."""
+    interactions = []
+    for ex in exchanges:
+        interactions.append(
+            {
+                "request": {
+                    "method": ex.method,
+                    "uri": ex.url,
+                    "body": ex.request or None,
+                    "headers": {"Content-Type": [ex.request_type]},
+                },
+                "response": {
+                    "status": {"code": ex.status, "message": "OK"},
+                    "headers": {"Content-Type": [ex.response_type]},
+                    "body": {"string": ex.response},
+                },
+            }
+        )
+    return yaml.dump({"interactions": interactions, "version": 1}, sort_keys=False)
+
+
+def multipart_body(boundary: str, fields: dict[str, str], files: dict[str, bytes]) -> bytes:
+    """A multipart/form-data body: text fields, then files (audio/mpeg) under their names."""
+    out = b""
+    for name, value in fields.items():
+        head = f'Content-Disposition: form-data; name="{name}"\r\n\r\n'
+        out += f"--{boundary}\r\n{head}".encode() + value.encode() + b"\r\n"
+    for name, data in files.items():
+        head = (
+            f'Content-Disposition: form-data; name="{name}"; filename="{name}.mp3"\r\n'
+            "Content-Type: audio/mpeg\r\n\r\n"
+        )
+        out += f"--{boundary}\r\n{head}".encode() + data + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.review import git as review_git
 from tests.review.cassettes import Turn, chat_cassette
 from tests.review.helpers import SYSTEM, commit_all, git, init_repo, run, weather_run
 
@@ -58,8 +59,11 @@ def test_review_names_exactly_the_changed_cassettes(pr_repo: Path) -> None:
         "cassettes": 5,
         "by_meaning": 3,
         "only_volatile": 2,
+        "usage_only": 0,
+        "unreadable": 0,
         "tokens": 0,
         "cost_usd": 0,
+        "kinds": {"added": 1, "removed": 1, "renamed": 1, "tool_calls": 1, "volatile": 1},
     }
     tool = next(c for c in doc["cassettes"] if c["path"] == "cassettes/tool.yaml")
     part = tool["diff"]["interactions"][0]["messages"][0]["parts"][0]
@@ -83,11 +87,12 @@ def test_markdown_is_a_short_pr_comment(pr_repo: Path) -> None:
     result = run("review", "--format", "markdown", "--base-url", "https://dash.example/")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == ("**Tapedeck review:** 5 cassettes changed: 3 by meaning, 2 only volatile")
+    assert lines[0] == "### Tapedeck review: 5 cassettes changed: 3 by meaning, 2 only volatile"
     text = result.stdout
-    assert text.count("<details>") == text.count("</details>") == 4
+    assert text.count("<details>") == text.count("</details>") == 5
     assert '<a href="https://dash.example/cassettes/tool.yaml"><code>cassettes/tool.yaml' in text
-    assert "2 same by meaning (only volatile fields changed)" in text
+    assert "1 same by meaning (only volatile fields changed)" in text
+    assert "1 renamed, same by meaning" in text
     assert '`$.city`: `"Paris"` → `"Lyon"`' in text
     assert "untouched" not in text
     assert "config.yaml" not in text
@@ -96,7 +101,7 @@ def test_markdown_is_a_short_pr_comment(pr_repo: Path) -> None:
 def test_text_marks_volatile_only_files(pr_repo: Path) -> None:
     text = run("review").stdout
     assert (
-        "cassettes/rerecorded.yaml: modified, same by meaning (only volatile fields changed)"
+        "cassettes/rerecorded.yaml: [volatile only] modified, same by meaning (only volatile"
         in text
     )
 
@@ -122,7 +127,7 @@ def test_default_is_cassettes_folder_and_elsewhere_must_be_named(pr_repo: Path) 
     (other / "elsewhere.yaml").write_text(weather_run("Oslo"))
     assert "elsewhere" not in run("review").stdout
     named = run("review", "tests/fixtures")
-    assert "tests/fixtures/elsewhere.yaml: added" in named.stdout
+    assert "tests/fixtures/elsewhere.yaml: [added] added" in named.stdout
     (pr_repo / "cassettes").rename(pr_repo / "recordings")
     result = run("review")
     assert result.exit_code == 2
@@ -145,7 +150,7 @@ def test_broken_cassette_exits_1_and_is_named(pr_repo: Path) -> None:
     assert result.stderr.startswith("cassettes/untouched.yaml")
     doc = json.loads(result.stdout)
     broken = next(c for c in doc["cassettes"] if c["path"] == "cassettes/untouched.yaml")
-    assert broken["verdict"] == "meaning"
+    assert broken["verdict"] == "unreadable"
     assert broken["diff"]["errors"][0]["path"] == "cassettes/untouched.yaml"
 
 
@@ -161,9 +166,56 @@ def test_long_sections_are_folded(pr_repo: Path) -> None:
     text = run("review", "HEAD", "cassettes/long.yaml", "--format", "markdown").stdout
     assert (
         text.splitlines()[0]
-        == "**Tapedeck review:** 1 cassette changed: 1 by meaning, 0 only volatile"
+        == "### Tapedeck review: 1 cassette changed: 1 by meaning, 0 only volatile"
     )
     assert "- … 11 more (see `tapedeck diff`)" in text
     assert "interaction 18 " in text
     assert "interaction 19 " not in text
-    assert len(text.splitlines()) < 50
+    assert len(text.splitlines()) < 65
+
+
+def test_ranges_two_and_three_dots(pr_repo: Path) -> None:
+    head = commit_all(pr_repo, "feature work")
+    two = review_json(f"main..{head}")
+    assert {c["path"] for c in two["cassettes"]} == set(EXPECTED)
+    git(pr_repo, "checkout", "-q", "main")
+    (pr_repo / "cassettes" / "untouched.yaml").write_text(weather_run("Oslo"))
+    commit_all(pr_repo, "main moves on")
+    git(pr_repo, "checkout", "-q", "feature")
+    three = review_json("main...feature")  # from the merge base: main's own change is not in it
+    assert {c["path"] for c in three["cassettes"]} == set(EXPECTED)
+    assert "cassettes/untouched.yaml" in {
+        c["path"] for c in review_json("main..feature")["cassettes"]
+    }
+    assert run("review", "main..nope").exit_code == 2
+
+
+def test_links_to_a_dashboard_or_an_export(pr_repo: Path) -> None:
+    served = run("review", "--format", "markdown", "--base-url", "http://127.0.0.1:8000")
+    assert "(http://127.0.0.1:8000/cassettes/tool.yaml)" in served.stdout
+    exported = run(
+        "review", "--format", "markdown", "--base-url", "https://ci.example/site/", "--export-links"
+    )
+    assert "(https://ci.example/site/cassettes/tool.yaml.html)" in exported.stdout
+    site = pr_repo.parent / "site"
+    assert run("export", "cassettes", "--out", str(site)).exit_code == 0
+    assert (site / "cassettes" / "tool.yaml.html").is_file()
+    assert (site / "cassettes" / "agents" / "added.yaml.html").is_file()
+
+
+def test_blobs_are_read_by_one_git_process(pr_repo: Path) -> None:
+    head = commit_all(pr_repo, "feature work")
+    with review_git.BlobReader(pr_repo, max_bytes=10_000) as blobs:
+        assert (
+            blobs.read(head, "cassettes/tool.yaml")
+            == (pr_repo / "cassettes/tool.yaml").read_bytes()
+        )
+        with pytest.raises(review_git.GitError, match="does not exist"):
+            blobs.read(head, "cassettes/nope.yaml")
+        with pytest.raises(review_git.GitError, match="not a file"):
+            blobs.read(head, "cassettes")
+        (pr_repo / "cassettes" / "big.yaml").write_text("x" * 20_000)
+        big = commit_all(pr_repo, "big")
+        with pytest.raises(review_git.GitError, match="over the limit"):
+            blobs.read(big, "cassettes/big.yaml")
+        assert blobs.read(head, "cassettes/moved.yaml")  # still answering after the refusals
