@@ -518,3 +518,11 @@ def test_wiremock_query_parameters_and_header_patterns() -> None:
     assert only.request.url == "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
     assert only.request.headers == (("Accept", "*/*"),)
     assert "request headers matched by a pattern only: ['api-key']" in cassette.warnings[0].message
+
+
+def test_betamax_is_named_for_its_recorder(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("betamax.json"), "betamax", 1)
+    (only,) = cassette.interactions
+    assert (only.request.method, only.response.status) == ("POST", 200)
+    assert json.loads(only.response.body or b"")["text"] == "Hello!"
+    assert cassette.warnings == ()  # the response's own `url` is known, not unread data
