@@ -25,7 +25,8 @@ from app.formats.fields import text
 from app.streams import parse_eventstream, parse_sse
 
 _FIRST_LINE = re.compile(rb"\s*([^\r\n]*)")
-_SSE_FIELD = re.compile(rb"(?:data|event|id|retry)(?::|\r?\n)|:")
+_SSE_FIELD = re.compile(rb"\s*(?:(?:data|event|id|retry)(?::|\r?\n)|:)")
+_DATA_LINE = re.compile(rb"^data:", re.MULTILINE)
 _SSE_FIELDS = frozenset({"data", "event", "id", "retry", ""})
 _JSON_SSE = re.compile(rb'\s*"(?:data|event|id|retry):')
 _BASE64 = re.compile(rb"[A-Za-z0-9+/]{16}")
@@ -69,8 +70,10 @@ class SseBodyReader:
             return False
         if _JSON_SSE.match(doc):
             return True
-        first = _FIRST_LINE.match(doc)
-        return bool(first and _SSE_FIELD.match(first[1])) and b"data:" in doc[:8192]
+        return (
+            _SSE_FIELD.match(doc, 0, 4096) is not None
+            and _DATA_LINE.search(doc, 0, 8192) is not None
+        )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         data: bytes = doc
@@ -106,7 +109,7 @@ class StreamChunksReader:
     def detect(self, doc: Any) -> bool:
         if not isinstance(doc, bytes):
             return False
-        first_line = _FIRST_LINE.match(doc)
+        first_line = _FIRST_LINE.match(doc, 0, _PROBE_BYTES)
         if first_line is None or not first_line[1].rstrip().endswith(b"}"):
             return False
         parts = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES)
