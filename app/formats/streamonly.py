@@ -21,7 +21,7 @@ import orjson
 from app.formats.base import RawCassette, ReadContext, ReadError
 from app.formats.build import CassetteBuilder
 from app.formats.eventshape import StreamShape, content_type, frame_events, guess_shape
-from app.formats.fields import text
+from app.formats.fields import mapping, text
 from app.streams import parse_eventstream, parse_sse
 
 _FIRST_LINE = re.compile(rb"\s*([^\r\n]*)")
@@ -156,11 +156,6 @@ class StreamEventsReader:
         return out.result()
 
 
-SSE_BODY = SseBodyReader()
-STREAM_CHUNKS = StreamChunksReader()
-STREAM_EVENTS = StreamEventsReader()
-
-
 def _prelude_ok(head: bytes) -> bool:
     """An AWS event-stream frame starts with two lengths and the CRC32 of those 8 bytes."""
     if len(head) < 12:
@@ -172,14 +167,13 @@ def _prelude_ok(head: bytes) -> bool:
 def _invoke_path(frames: list[Any]) -> str | None:
     """Bedrock InvokeModel streams wrap each model event, base64, in a `chunk` frame."""
     for frame in frames[:_PROBE_LINES]:
-        wrapper = _json(frame.data) if frame.event == "chunk" else None
-        inner = (
-            _json(base64.b64decode(text(wrapper.get("bytes"))))
-            if isinstance(wrapper, dict)
-            else None
-        )
-        if isinstance(inner, dict) and inner.get("type") == "message_start":
-            model = text(inner.get("message", {}).get("model")) or "unknown"
+        wrapper = mapping(_json(frame.data)) if frame.event == "chunk" else {}
+        try:
+            inner = mapping(_json(base64.b64decode(text(wrapper.get("bytes")))))
+        except (binascii.Error, ValueError):
+            continue
+        if inner.get("type") == "message_start":
+            model = text(mapping(inner.get("message")).get("model")) or "unknown"
             return f"/model/anthropic.{model}/invoke-with-response-stream"
     return None
 
@@ -205,8 +199,8 @@ class EventStreamReader:
                 raise ReadError("an event-stream saved as base64 is not valid base64") from None
         out = CassetteBuilder(self.name, ctx)
         framed = parse_eventstream(data)
-        names = {f.event for f in framed.frames}
-        shape = guess_shape([{name: {}} for name in names if name])
+        names = dict.fromkeys(f.event for f in framed.frames if f.event)
+        shape = guess_shape([{name: {}} for name in names])
         path = _invoke_path(framed.frames)
         if path is not None:
             shape = StreamShape("Anthropic on Bedrock", path, "aws-eventstream")
@@ -216,4 +210,7 @@ class EventStreamReader:
         return out.result()
 
 
+SSE_BODY = SseBodyReader()
+STREAM_CHUNKS = StreamChunksReader()
+STREAM_EVENTS = StreamEventsReader()
 EVENT_STREAM = EventStreamReader()

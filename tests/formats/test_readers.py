@@ -526,3 +526,10 @@ def test_betamax_is_named_for_its_recorder(read_fixture: Read) -> None:
     assert (only.request.method, only.response.status) == ("POST", 200)
     assert json.loads(only.response.body or b"")["text"] == "Hello!"
     assert cassette.warnings == ()  # the response's own `url` is known, not unread data
+
+
+def test_event_stream_chunk_with_damaged_base64_is_kept_without_a_guess() -> None:
+    raw = event_frame("chunk", {"bytes": "%%% not base64 %%%"})
+    cassette = read_cassette(raw, "invoke.bin")
+    assert (cassette.format, cassette.errors) == ("event-stream-body", ())
+    assert cassette.interactions[0].response.body == raw
