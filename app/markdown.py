@@ -1,12 +1,16 @@
 """A conversation as Markdown, to paste into an issue, a pull request or an LLM chat.
 
+A cassette reads in the order of its conversation, a heading per interaction where its messages
+first appear and, when the cassette holds several threads (side calls, sub-agents), a heading
+per thread above them.
+
 The text a model wrote is mostly Markdown already, so it goes in as it is, with three
 exceptions that matter once it is pasted somewhere that renders it: raw HTML (`<img onerror>`,
 a stray `</details>`) is backslash-escaped, `@name` is put in a code span so nobody is
-notified, and key-shaped secrets are masked. Tool calls, tool results and anything not
+notified. Tool calls, tool results and anything not
 understood go in fenced blocks whose fence is longer than any backtick run inside them, so
-recorded backticks can never end a block early. Headers and URLs come already masked from
-the decoders; body fields named for a credential are masked here, as in the raw view.
+recorded backticks can never end a block early. Secrets come already masked: the decoded
+model is masked as a whole (app.secrets.mask_interaction) before anything shows it.
 """
 
 from __future__ import annotations
@@ -25,12 +29,12 @@ from app.model import (
     ReasoningPart,
     RefusalPart,
     TextPart,
+    Thread,
     ToolCallPart,
     ToolResultPart,
     UnknownPart,
     Usage,
 )
-from app.secrets import mask_fields, mask_keys, mask_keys_in_value
 
 _ROLE_TITLES = {
     "system": "System",
@@ -60,28 +64,55 @@ def interaction_markdown(cassette: Cassette, it: Interaction) -> str:
 def _cassette_blocks(c: Cassette) -> Iterator[str]:
     count = len(c.interactions)
     yield f"# {code(c.path)}"
-    yield f"{escape(c.format)} · {count} interaction{'' if count == 1 else 's'}"
+    facts = f"{escape(c.format)} · {count} interaction{'' if count == 1 else 's'}"
+    # One thread is the whole cassette: its heading would say nothing. With more, each thread
+    # gets one and everything below it moves down a level.
+    threads = {t.id: t for t in c.threads} if len(c.threads) > 1 else {}
+    if threads:
+        facts += f" · {len(threads)} threads"
+    yield facts
     yield from _notes(c)
+    level = "###" if threads else "##"
     by_index = {it.index: it for it in c.interactions}
     shown: set[int] = set()
+    headed: set[int] = set()
+    thread: int | None = None
     current: int | None = None
     for msg in c.conversation:
+        if msg.thread is not None and msg.thread in threads and msg.thread != thread:
+            thread, current = msg.thread, None
+            yield _thread_heading(threads[msg.thread], again=msg.thread in headed)
+            headed.add(msg.thread)
         if msg.interaction is not None and msg.interaction != current:
             current = msg.interaction
             it = by_index.get(current)
             if it is not None:
                 shown.add(it.index)
-                yield f"## {interaction_title(it)}"
-        yield from message_blocks(msg)
-    for it in c.interactions:
-        if it.index not in shown:  # no messages of its own: embeddings, model lists, errors
-            yield f"## {interaction_title(it)}"
-            yield from _outcome(it)
+                yield f"{level} {interaction_title(it)}"
+        yield from message_blocks(msg, level + "#")
+    rest = [it for it in c.interactions if it.index not in shown]
+    if rest and threads:
+        yield "## Other interactions"
+    for it in rest:  # no messages of their own: embeddings, model lists, retries, errors
+        yield f"{level} {interaction_title(it)}"
+        yield from _outcome(it)
+
+
+def _thread_heading(t: Thread, again: bool) -> str:
+    text = f"## Thread {t.id}: {escape(t.label)}"
+    if again:
+        return text + " (continued)"
+    if t.parent is not None:
+        text += f" (branches off thread {t.parent.thread} after #{t.parent.interaction})"
+    return text
 
 
 def _interaction_blocks(c: Cassette, it: Interaction) -> Iterator[str]:
     yield f"# {interaction_title(it)}"
     yield f"In {code(c.path)}: {code(it.method + ' ' + it.url)}"
+    thread = next((t for t in c.threads if t.id == it.thread), None)
+    if thread is not None and len(c.threads) > 1:
+        yield f"Thread {thread.id}: {escape(thread.label)}"
     if it.tools:
         yield "Tools offered: " + ", ".join(code(t.name) for t in it.tools)
     for msg in it.messages:
@@ -104,6 +135,8 @@ def interaction_title(it: Interaction) -> str:
         facts.append(_usage(it.usage))
     if it.finish_reason:
         facts.append(f"finish: {it.finish_reason}")
+    if it.retry_of is not None:
+        facts.append(f"retry of #{it.retry_of}")
     return " · ".join(facts)
 
 
@@ -131,8 +164,8 @@ def _notes(c: Cassette) -> Iterator[str]:
         yield f"**Warning:** {escape(note.message)}"
 
 
-def message_blocks(msg: Message) -> Iterator[str]:
-    yield f"### {_ROLE_TITLES.get(msg.role, escape(msg.role))}"
+def message_blocks(msg: Message, level: str = "###") -> Iterator[str]:
+    yield f"{level} {_ROLE_TITLES.get(msg.role, escape(msg.role))}"
     for part in msg.parts:
         yield from part_blocks(part)
 
@@ -150,7 +183,7 @@ def part_blocks(part: Part) -> Iterator[str]:
         yield f"**Tool call** {code(part.name)}{ident}"
         if part.arguments_error:
             yield f"Arguments are not valid JSON ({escape(part.arguments_error)}):"
-            yield fenced(mask_fields(mask_keys(str(part.arguments))))
+            yield fenced(str(part.arguments))
         else:
             yield fenced(_json(part.arguments), "json")
     elif isinstance(part, ToolResultPart):
@@ -171,15 +204,14 @@ def _result_block(content: str) -> str:
     try:
         value = json.loads(content)
     except ValueError:
-        return fenced(mask_fields(mask_keys(content)))
+        return fenced(content)
     if isinstance(value, (dict, list)):
         return fenced(_json(value), "json")
-    return fenced(mask_fields(mask_keys(content)))
+    return fenced(content)
 
 
 def _json(value: Any) -> str:
-    pretty = json.dumps(mask_keys_in_value(value), indent=2, ensure_ascii=False, default=str)
-    return mask_fields(pretty)
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
 def fenced(body: str, info: str = "") -> str:
@@ -200,12 +232,12 @@ def code(value: str) -> str:
 
 def text(recorded: str) -> str:
     """Recorded Markdown as it is, made safe to render: see the module's docstring."""
-    return "\n".join(_safe_lines(mask_keys(recorded).split("\n")))
+    return "\n".join(_safe_lines(recorded.split("\n")))
 
 
 def escape(recorded: str) -> str:
     """One line of recorded words (an error message, a summary) for a Markdown line."""
-    return _safe_inline(" ".join(mask_keys(recorded).split()))
+    return _safe_inline(" ".join(recorded.split()))
 
 
 def _safe_lines(lines: Iterable[str]) -> Iterator[str]:

@@ -7,8 +7,11 @@ without a second hand-written shape to keep in step.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields, is_dataclass
 from typing import Any, Literal, TypeAlias
+
+import orjson
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 FinishReason = Literal["stop", "length", "tool_call", "content_filter", "error", "other"]
@@ -227,6 +230,21 @@ def to_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
     return value
+
+
+def dump_json(value: Any, indent: bool = False) -> bytes:
+    """JSON bytes of plain values, for every JSON writer (CLI and web).
+
+    orjson is fast but refuses two things a recording can hold: integers past 64 bits (a status
+    of 2^64) and lone surrogates (a file name that is not UTF-8, `"\\ud800"` in a JSON body).
+    Those documents go through the standard library instead, surrogates replaced by U+FFFD.
+    """
+    option = orjson.OPT_NON_STR_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    try:
+        return orjson.dumps(value, option=option)
+    except (TypeError, orjson.JSONEncodeError):
+        text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None, default=str)
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode()
 
 
 def headers_to_json(headers: Headers) -> dict[str, list[str]]:

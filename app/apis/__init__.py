@@ -29,7 +29,7 @@ from app.apis import (
     other_llms,
     replicate,
 )
-from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange
+from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange, url_error
 from app.formats.base import RawInteraction
 from app.model import ApiError, Chunk, Interaction, Note
 
@@ -77,6 +77,33 @@ def detect(ex: Exchange) -> Decoder | None:
 
 
 def decode_interaction(raw: RawInteraction) -> Interaction:
+    """The Interaction every output shows: decoded, then masked as a whole (app.secrets)."""
+    return secrets.mask_interaction(decode_unmasked(raw))
+
+
+def decode_unmasked(raw: RawInteraction) -> Interaction:
+    """Decoded with every secret still in clear: for lint, which reports them, and nothing else.
+
+    Never raises: one interaction that breaks decoding is that interaction's error, and the
+    rest of its file is decoded as usual."""
+    try:
+        return _decode_unmasked(raw)
+    except Exception as exc:
+        return Interaction(
+            index=raw.index,
+            id=raw.id,
+            method=raw.request.method,
+            url=raw.request.url,
+            status=raw.response.status,
+            duration_ms=raw.duration_ms,
+            recorded_at=raw.recorded_at,
+            request_headers=raw.request.headers,
+            response_headers=raw.response.headers,
+            error=ApiError("undecodable", f"could not be decoded ({type(exc).__name__}: {exc})"),
+        )
+
+
+def _decode_unmasked(raw: RawInteraction) -> Interaction:
     ex = make_exchange(raw)
     dec = detect(ex)
     warnings: list[Note] = []
@@ -90,25 +117,18 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
     if decoded is None:
         decoded = Decoded(api="unknown", provider=provider_from_host(ex.host))
     error = decoded.error
+    bad_url = url_error(raw.request.url)
+    if bad_url is not None:
+        error = ApiError("bad_url", bad_url)
     status = raw.response.status
     if error is None and status is not None and status >= 400:
         error = ApiError(type=f"http_{status}", message=_snippet(ex.response_text))
     use = usage.with_cost(decoded.usage, decoded.model, decoded.provider, raw.recorded_at)
-    request_body = body_text(raw.request.body)
-    response_body = body_text(raw.response.body)
-    chunks = _timed(decoded, raw)
-    if request_body is not None:
-        request_body = secrets.mask_fields(request_body)
-    if response_body is not None:
-        masked = secrets.mask_fields(response_body)
-        if masked is not response_body:  # rare: only then is each chunk worth a look
-            chunks = [dataclasses.replace(c, data=secrets.mask_fields(c.data)) for c in chunks]
-        response_body = masked
     return Interaction(
         index=raw.index,
         id=raw.id,
         method=raw.request.method,
-        url=secrets.mask_url(raw.request.url),
+        url=raw.request.url,
         status=status,
         duration_ms=raw.duration_ms,
         recorded_at=raw.recorded_at,
@@ -117,20 +137,20 @@ def decode_interaction(raw: RawInteraction) -> Interaction:
         upstream_provider=decoded.upstream_provider,
         model=decoded.model,
         streaming=decoded.streaming,
-        request_headers=secrets.mask_headers(raw.request.headers),
-        response_headers=secrets.mask_headers(raw.response.headers),
+        request_headers=raw.request.headers,
+        response_headers=raw.response.headers,
         messages=tuple(decoded.messages),
         tools=tuple(decoded.tools),
         response=decoded.response,
         finish_reason=decoded.finish_reason,
         finish_reason_raw=decoded.finish_reason_raw,
         usage=use,
-        chunks=tuple(chunks),
+        chunks=tuple(_timed(decoded, raw)),
         error=error,
         summary=decoded.summary,
         warnings=tuple(decoded.warnings) + tuple(warnings),
-        request_body=request_body,
-        response_body=response_body,
+        request_body=body_text(raw.request.body),
+        response_body=body_text(raw.response.body),
         response_id=decoded.response_id,
         previous_response_id=decoded.previous_response_id,
     )
@@ -190,4 +210,12 @@ def provider_from_host(host: str) -> str | None:
     return None
 
 
-__all__ = ["DECODERS", "Decoded", "Exchange", "decode_interaction", "header", "provider_from_host"]
+__all__ = [
+    "DECODERS",
+    "Decoded",
+    "Exchange",
+    "decode_interaction",
+    "decode_unmasked",
+    "header",
+    "provider_from_host",
+]

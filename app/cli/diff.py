@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import echo_json, error_line, limits_from, max_size_option
+from app.cli.common import echo_json, error_line, limits_from, max_size_option, say
 from app.formats.base import ReadLimits
 from app.loader import load_bytes, load_cassette
 from app.model import Cassette, Note
@@ -51,9 +51,9 @@ def diff(old: str, new: str, fmt: str, max_size_mb: float) -> None:
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "markdown":
-        click.echo(diff_markdown(result))
+        say(diff_markdown(result))
     else:
-        click.echo(diff_text(result))
+        say(diff_text(result))
     for error in result.errors:
         error_line(error.path, error.message, error.line)
     sys.exit(0 if result.same else 1)

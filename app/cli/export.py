@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import error_line, limits_from, max_size_option, progress_bar, roots_or_default
+from app.cli.common import (
+    error_line,
+    limits_from,
+    max_size_option,
+    progress_bar,
+    roots_or_default,
+    say,
+)
 from app.export import ExportError, export_single, export_site
 
 
@@ -43,12 +50,12 @@ def export(paths: tuple[Path, ...], out: Path, single: Path | None, max_size_mb:
         if single is not None:
             roots = [p for p in paths or [Path("cassettes")] if p.exists()]
             file, result = export_single(single, out, roots, limits)
-            click.echo(str(file))
+            say(str(file))
         else:
             roots = roots_or_default(paths)
             with progress_bar("Exporting") as update:
                 result = export_site(roots, out, limits, update)
-            click.echo(
+            say(
                 f"{result.cassettes} cassettes, {result.interactions} interactions,"
                 f" {result.pages} pages: {result.out / 'index.html'}"
             )

@@ -15,6 +15,7 @@ from app.cli.common import (
     max_size_option,
     progress_bar,
     roots_or_default,
+    say,
 )
 from app.index import Index, IndexLocationError, default_index_path
 
@@ -60,10 +61,10 @@ def index(
     else:
         for e in result.errors:
             error_line(e.path, e.error, e.line)
-        click.echo(
+        say(
             f"{result.cassettes} cassettes, {result.interactions} interactions"
             f" ({result.read} read, {result.removed} removed, {len(result.errors)} unreadable)"
         )
-        click.echo(index_note(db))
+        say(index_note(db))
     if result.errors:
         sys.exit(1)

@@ -13,6 +13,7 @@ from app.cli.common import (
     limits_from,
     max_size_option,
     roots_or_default,
+    say,
 )
 from app.review import git
 from app.review.comment import review
@@ -109,9 +110,9 @@ def review_command(
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "markdown":
-        click.echo(review_markdown(result, max_chars, more_url))
+        say(review_markdown(result, max_chars, more_url))
     else:
-        click.echo(review_text(result))
+        say(review_text(result))
     for error in result.errors:
         error_line(error.path, error.message, error.line)
     sys.exit(1 if result.errors else 0)

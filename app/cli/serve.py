@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import ipaddress
+import os
 import socket
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from app.cli.common import index_note, roots_or_default
+from app.cli.common import index_note, roots_or_default, say
 from app.index import IndexLocationError, default_index_path
 
 _LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
@@ -80,6 +81,14 @@ def run_server(app: Any, sock: socket.socket) -> None:
     envvar="TAPEDECK_AUTH_TOKEN",
     help="Require this token (Bearer header, or ?token= once). Env: TAPEDECK_AUTH_TOKEN.",
 )
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host is NAME (repeatable); loopback names and --host "
+    "always are, any other is refused (DNS rebinding).",
+)
 def serve(
     paths: tuple[Path, ...],
     host: str,
@@ -87,6 +96,7 @@ def serve(
     index_file: Path | None,
     no_watch: bool,
     auth_token: str | None,
+    allow_hosts: tuple[str, ...],
 ) -> None:
     """Serve the dashboard for the cassettes under PATH (default ./cassettes).
 
@@ -95,16 +105,25 @@ def serve(
     its progress; changed files are re-indexed as they change.
     """
     from app.web import Settings, create_app
+    from app.web.security import allowed_hosts
 
     roots = roots_or_default(paths)
+    if auth_token is None and "TAPEDECK_AUTH_TOKEN" in os.environ:
+        auth_token = os.environ["TAPEDECK_AUTH_TOKEN"]  # click reads an empty variable as unset
+    if auth_token is not None and not auth_token.strip():
+        raise click.UsageError(
+            "the auth token is empty (--auth-token or TAPEDECK_AUTH_TOKEN): an empty token "
+            "would let everyone in; give a real token, or unset it to serve without one"
+        )
     settings = Settings(
         roots=roots,
         index_path=index_file or default_index_path(roots),
         watch=not no_watch,
-        auth_token=auth_token or None,
+        auth_token=auth_token,
+        allowed_hosts=allowed_hosts(host, allow_hosts),
     )
     if not is_loopback(host):
-        click.secho(
+        say(
             f"warning: listening on {host}, beyond this machine; recordings may hold private data."
             + ("" if auth_token else " Consider --auth-token."),
             fg="yellow",
@@ -113,7 +132,7 @@ def serve(
     try:
         sock = open_socket(host, port)
     except ListenError as exc:
-        click.echo(f"tapedeck serve: {exc}", err=True)
+        say(f"tapedeck serve: {exc}", err=True)
         sys.exit(2)
     with sock:
         try:
@@ -122,6 +141,6 @@ def serve(
             raise click.UsageError(str(exc)) from exc
         shown = f"[{host.strip('[]')}]" if ":" in host else host
         url = f"http://{shown}:{sock.getsockname()[1]}/"
-        click.echo(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
-        click.echo(index_note(settings.index_path))
+        say(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
+        say(index_note(settings.index_path))
         run_server(app, sock)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli.common import echo_json, error_line, limits_from, max_size_option
+from app.cli.common import echo_json, error_line, limits_from, max_size_option, say
 from app.cli.transcript import cassette_lines, interaction_lines
 from app.loader import load_cassette
 from app.markdown import cassette_markdown, interaction_markdown
@@ -49,17 +49,17 @@ def show(
         if fmt == "json":
             echo_json(to_json(matches[0]))
         elif fmt == "markdown":
-            click.echo(interaction_markdown(cassette, matches[0]), nl=False)
+            say(interaction_markdown(cassette, matches[0]), nl=False)
         else:
             for line in interaction_lines(matches[0]):
-                click.echo(line)
+                say(line)
     elif fmt == "json":
         echo_json(to_json(cassette))
     elif fmt == "markdown":
-        click.echo(cassette_markdown(cassette), nl=False)
+        say(cassette_markdown(cassette), nl=False)
     else:
         for line in cassette_lines(cassette):
-            click.echo(line)
+            say(line)
     for note in cassette.errors:
         error_line(str(file), note.message, note.line)
     if cassette.errors:

@@ -258,3 +258,22 @@ def _count(n: int, word: str) -> str:
 
 def _value(value: Any) -> str:
     return "unset" if value is None else json.dumps(value)
+
+
+def reply_to(cassette: Cassette, index: int) -> tuple[int, Message] | None:
+    """The message interaction `index` answers: the last one of its thread before its answer,
+    with its position in the cassette's conversation (the page's `#m-N`). For a retry or a call
+    that added no message of its own, that is still the thread's latest message before it."""
+    it = next((i for i in cassette.interactions if i.index == index), None)
+    if it is None or it.thread is None:
+        return None
+    found: tuple[int, Message] | None = None
+    for pos, msg in enumerate(cassette.conversation):
+        if msg.thread != it.thread or msg.interaction is None:
+            continue
+        if msg.interaction > index:
+            break
+        if msg.interaction == index and msg.role == "assistant" and it.response is not None:
+            break  # this call's own answer: what came before it is the question
+        found = (pos, msg)
+    return found

@@ -26,7 +26,6 @@ from urllib.parse import unquote, urlsplit
 from app.export import pages as export_pages
 from app.export.links import (
     Site,
-    cassette_file,
     interaction_file,
     page_resolver,
     rewrite,
@@ -104,8 +103,19 @@ def _head(html: str, csp: str, assets: str = "") -> str:
 
 def _write(out: Path, rel: str, html: str) -> None:
     path = out / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     path.write_text(html, encoding="utf-8")
+
+
+def make_folders(folder: Path) -> None:
+    """`mkdir -p` without recursion: `Path.mkdir(parents=True)` recurses once per missing
+    level, and a tree 1,000 folders deep is a RecursionError there."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        folder = folder.parent
+    for f in reversed(missing):
+        f.mkdir(exist_ok=True)
 
 
 def _site_page(out: Path, site: Site, rel: str, html: str) -> None:
@@ -146,7 +156,7 @@ def export_site(
                 cassette = idx.cassette(summary.path)
                 if cassette is None:
                     continue
-                page = cassette_file(summary.path)
+                page = site.page(summary.path)
                 html = export_pages.cassette_page(summary, cassette)
                 _site_page(target, site, page, html)
                 for inter in cassette.interactions:

@@ -35,6 +35,23 @@ class Site:
 
     cassettes: dict[str, int] = field(default_factory=dict)
     usage: bool = False
+    folders: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        names = set()
+        for path in self.cassettes:
+            parts = path.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                names.add("/".join(parts[:i]))
+        object.__setattr__(self, "folders", frozenset(names))
+
+    def page(self, path: str) -> str:
+        """The cassette's page, `<path>.html` unless a folder of that name holds cassettes too
+        (`b.yaml` beside `b.yaml.html/`): then `<path>/index.html`, a folder only this
+        cassette's pages can use, since no source folder can be named like a file beside it."""
+        if f"{path}.html" in self.folders:
+            return f"cassettes/{path}/index.html"
+        return cassette_file(path)
 
 
 def cassette_file(path: str) -> str:
@@ -69,7 +86,7 @@ def site_target(site: Site, url: str) -> tuple[str, str] | None:
             return interaction_file(match["path"], int(match["index"])), fragment
         return None
     if path.startswith("/cassettes/") and path[len("/cassettes/") :] in site.cassettes:
-        return cassette_file(path[len("/cassettes/") :]), fragment
+        return site.page(path[len("/cassettes/") :]), fragment
     return None
 
 

@@ -15,6 +15,15 @@ theirs. Values of `RawCassette.format`:
 - `response-body`: a bare LLM API response body saved as JSON (partial)
 - `websocket-log`: recorded WebSocket messages (one interaction, messages as frames)
 - `grpc-log`: recorded gRPC request/response samples (frames plus JSON bodies)
+- `azure-test-proxy`: Azure SDK test-proxy recordings (`Entries[]` of `RequestUri`, `StatusCode`...)
+- `llama-stack`: llama-stack recorded inference, one `{request, response}` per file
+- `nock-back`: nock back fixtures (Node.js), a JSON array of `scope`/`path`/`status`/`response`
+- `exvcr`: ExVCR cassettes (Elixir), bodies possibly an Erlang term around gzip
+- `genai-replay`: google-genai SDK replays (`{MLDEV_URL_PREFIX}` URLs, `body_segments`)
+- `wiremock`: WireMock stub mappings, one stub or `{mappings: [...]}`
+- `sse-body`, `stream-chunks`, `stream-events`, `event-stream-body`: a streamed answer alone
+  (raw SSE, one JSON per line, a JSON array of events, AWS event-stream raw or as base64),
+  partial, its API guessed from the events
 - `unknown`: nothing could read the file; `errors` says why
 
 A pasted cassette (copied from a viewer with line numbers) is repaired first and then read as
@@ -29,36 +38,51 @@ from dataclasses import replace
 from app.formats.base import RawCassette, ReadContext, Reader, ReadError, ReadLimits
 from app.formats.ddagent import DD_TEST_AGENT
 from app.formats.document import describe, parse_document
-from app.formats.fields import GZIP_MAGIC, gunzip
+from app.formats.exvcr import EXVCR
+from app.formats.fields import GZIP_MAGIC, expansion_budget, gunzip
+from app.formats.genai import GENAI_REPLAY
 from app.formats.govcr import GO_VCR_V1, GO_VCR_V2
 from app.formats.har import HAR
 from app.formats.httprr import HTTPRR
+from app.formats.llamastack import LLAMA_STACK
 from app.formats.messagelog import GRPC_LOG, WEBSOCKET_LOG
+from app.formats.nock import NOCK_BACK
 from app.formats.pasted import PASTED
 from app.formats.rubyvcr import R_VCR, RUBY_VCR
 from app.formats.snapshot import RESPONSE_BODY, RESPONSE_SNAPSHOT
 from app.formats.split import SPLIT_LISTS
+from app.formats.streamonly import EVENT_STREAM, SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
+from app.formats.testproxy import TEST_PROXY
 from app.formats.vcrpy import VCRPY
+from app.formats.wiremock import WIREMOCK
 from app.model import Note
 
 _BLANK = re.compile(rb"\s*")
 
 # Readers that recognise raw bytes, tried before any parsing.
-BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED)
+BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED, SSE_BODY, STREAM_CHUNKS, EVENT_STREAM)
 
-# Readers of a parsed JSON/YAML document, most specific first.
+# Readers of a parsed JSON/YAML document (parsed once, shared by all), most specific first:
+# WireMock stubs before dd-test-agent, whose `{request, response}` shape a stub can share.
 DOC_READERS: tuple[Reader, ...] = (
     GO_VCR_V2,
     GO_VCR_V1,
     VCRPY,
     WEBSOCKET_LOG,
     GRPC_LOG,
+    GENAI_REPLAY,
     RUBY_VCR,
     R_VCR,
     HAR,
     SPLIT_LISTS,
+    TEST_PROXY,
+    NOCK_BACK,
+    EXVCR,
+    LLAMA_STACK,
+    WIREMOCK,
     DD_TEST_AGENT,
     RESPONSE_SNAPSHOT,
+    STREAM_EVENTS,
     RESPONSE_BODY,
 )
 
@@ -91,7 +115,8 @@ def _read(data: bytes, ctx: ReadContext) -> RawCassette:
 def read_cassette(data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawCassette:  # noqa: B008
     """Read any supported cassette; never raises, a bad file gives format "unknown" and errors."""
     try:
-        return _read(data, ReadContext(name, limits))
+        with expansion_budget(limits.max_expanded_bytes):
+            return _read(data, ReadContext(name, limits))
     except ReadError as exc:
         return _failed(str(exc), exc.line)
     except MemoryError:

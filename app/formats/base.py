@@ -67,6 +67,10 @@ class ReadLimits:
     max_bytes: int = 100 * 1024 * 1024
     max_depth: int = 200
     max_alias_nodes: int = 100_000
+    # What one file may grow to beyond its own bytes, all bodies together: gzip/deflate/br
+    # undone, base64 decoded, YAML aliases expanded. Bounding each body alone let ten small gzip
+    # bodies, or one body aliased 1,500 times, take gigabytes.
+    max_expanded_bytes: int = 100 * 1024 * 1024
 
 
 @dataclass(slots=True)

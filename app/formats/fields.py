@@ -11,6 +11,10 @@ import binascii
 import datetime as dt
 import re
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import brotli
@@ -32,6 +36,48 @@ _GO_UNITS = {
     "h": 3.6e6,
 }
 _GO_DURATION = re.compile(r"([0-9]*\.?[0-9]+)(ns|us|µs|μs|ms|s|m|h)")
+
+
+class BudgetExceeded(ReadError):
+    """The file as a whole expands past `ReadLimits.max_expanded_bytes`: a file error, not a
+    body kept as recorded, so reading stops at once."""
+
+
+@dataclass
+class _Budget:
+    limit: int
+    remaining: int
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("tapedeck_expansion_budget", default=None)
+
+
+@contextmanager
+def expansion_budget(limit: int) -> Iterator[None]:
+    """Every body decoded inside this block (one file's read) draws on one budget of bytes."""
+    token = _BUDGET.set(_Budget(limit, limit))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _allowance(limit: int) -> int:
+    budget = _BUDGET.get()
+    return limit if budget is None else max(0, min(limit, budget.remaining))
+
+
+def spend(n: int) -> None:
+    """Charge `n` expanded bytes to the current file; BudgetExceeded once it is spent."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return
+    budget.remaining -= n
+    if budget.remaining < 0:
+        raise BudgetExceeded(
+            f"the file's bodies expand to more than {budget.limit:,} bytes in total "
+            "(compressed, base64 or aliased); raise --max-size to read it"
+        )
 
 
 def text(value: Any) -> str:
@@ -73,9 +119,11 @@ def unbase64(value: Any) -> bytes:
     if isinstance(value, bytes):
         return value
     try:
-        return base64.b64decode("".join(text(value).split()), validate=True)
+        decoded = base64.b64decode("".join(text(value).split()), validate=True)
     except (binascii.Error, ValueError):
         raise ReadError("a body marked base64 is not valid base64") from None
+    spend(len(decoded))
+    return decoded
 
 
 def headers(value: Any) -> Headers:
@@ -102,9 +150,9 @@ def header(pairs: Headers, name: str) -> str | None:
 
 
 def status_code(value: Any) -> int | None:
-    """200, '200', '200 OK' or {code: 200} -> 200."""
+    """200, '200', '200 OK', {code: 200} or webmockr's {status_code: 200} -> 200."""
     if isinstance(value, dict):
-        value = value.get("code")
+        value = value.get("code", value.get("status_code"))
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -138,21 +186,32 @@ def number(value: Any) -> float | None:
     return None
 
 
-def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
-    out = inflater.decompress(data, limit + 1)
-    if len(out) > limit:
+def _bounded(out_len: int, limit: int, allowed: int) -> None:
+    """Charge what was inflated; past the file's budget that is a file error, past one body's
+    limit the body is kept as recorded (and its cost still counts, so ten bombs cost one)."""
+    if out_len > allowed:
+        spend(allowed + 1)
+        if allowed < limit:
+            spend(1 << 62)  # the file's budget ran out: say so, whatever is left
         raise ReadError(f"data expands beyond {limit} bytes")
+    spend(out_len)
+
+
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    allowed = _allowance(limit)
+    inflater = zlib.decompressobj(wbits)
+    out = inflater.decompress(data, allowed + 1)
+    _bounded(len(out), limit, allowed)
     if not inflater.eof:
         raise zlib.error("compressed stream is truncated")
     return out
 
 
 def _unbrotli(data: bytes, limit: int) -> bytes:
+    allowed = _allowance(limit)
     decompressor = brotli.Decompressor()
-    out: bytes = decompressor.process(data, output_buffer_limit=limit + 1)
-    if len(out) > limit:
-        raise ReadError(f"data expands beyond {limit} bytes")
+    out: bytes = decompressor.process(data, output_buffer_limit=allowed + 1)
+    _bounded(len(out), limit, allowed)
     if not decompressor.is_finished():
         raise ReadError("brotli stream is incomplete")
     return out
@@ -197,6 +256,8 @@ def decode_content(
                 body = _unbrotli(body, limits.max_bytes)
             elif not _looks_plain(body):
                 return body, f"body kept as recorded: Content-Encoding {coding} is not supported"
+        except BudgetExceeded:
+            raise
         except (ReadError, zlib.error, brotli.error) as exc:
             if _looks_plain(body):
                 continue
@@ -209,3 +270,10 @@ def _deflate(body: bytes, limit: int) -> bytes:
         return _inflate(body, zlib.MAX_WBITS, limit)
     except zlib.error:
         return _inflate(body, -zlib.MAX_WBITS, limit)
+
+
+def extra_keys(where: str, value: Any, known: frozenset[str]) -> list[str]:
+    """Keys of a mapping that its reader does not know, named `where.key` for the warning."""
+    if not isinstance(value, dict):
+        return []
+    return [f"{where}.{k}" if where else text(k) for k in value if k not in known]

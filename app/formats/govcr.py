@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
+    extra_keys,
     go_duration_ms,
     headers,
     mapping,
@@ -20,6 +21,17 @@ from app.formats.fields import (
     status_code,
     text,
 )
+
+TOP_KEYS = frozenset({"version", "interactions"})
+ITEM_KEYS = frozenset({"id", "request", "response", "duration"})
+REQUEST_KEYS = frozenset({
+    "proto", "proto_major", "proto_minor", "content_length", "transfer_encoding", "trailer",
+    "host", "remote_addr", "request_uri", "body", "form", "headers", "url", "method",
+})  # fmt: skip
+RESPONSE_KEYS = frozenset({
+    "proto", "proto_major", "proto_minor", "transfer_encoding", "trailer", "content_length",
+    "uncompressed", "body", "headers", "status", "code", "duration",
+})  # fmt: skip
 
 
 def first_request(doc: Any, key: str) -> dict[str, Any] | None:
@@ -58,7 +70,8 @@ class GoVcrReader:
         return "url" in request and "uri" not in request
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out.unread(extra_keys("", doc, TOP_KEYS))
         for item in doc["interactions"]:
             item = mapping(item)
             request = mapping(item.get("request"))
@@ -75,6 +88,11 @@ class GoVcrReader:
                 response_body=body_bytes(response.get("body")),
                 id=optional_text(item.get("id")),
                 duration_ms=go_duration_ms(duration),
+                unread=[
+                    *extra_keys("", item, ITEM_KEYS),
+                    *extra_keys("request", request, REQUEST_KEYS),
+                    *extra_keys("response", response, RESPONSE_KEYS),
+                ],
             )
         return out.result()
 

@@ -1,5 +1,7 @@
 """HTTP Archive 1.2 (`log.entries[]`), as JSON or written out as YAML.
 
+Custom fields start with `_` by the HAR spec; they are recorder bookkeeping (Polly's `_id`,
+Chrome's `_initiator`) and are not reported, except WebSocket messages, which are data.
 Polly.JS stores binary bodies as base64 and, for chunked responses, as a JSON list of base64
 chunks inside `content.text`; both are joined back into one body here.
 """
@@ -7,13 +9,15 @@ chunks inside `content.text`; both are joined back into one body here.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
+    extra_keys,
     headers,
     mapping,
     number,
@@ -23,6 +27,32 @@ from app.formats.fields import (
     unbase64,
 )
 
+_ENTRY_KEYS = frozenset(
+    {"pageref", "startedDateTime", "time", "request", "response", "cache", "timings"}
+    | {"serverIPAddress", "connection", "comment"}
+)
+_REQUEST_KEYS = frozenset(
+    {"method", "url", "httpVersion", "cookies", "headers", "queryString", "postData"}
+    | {"headersSize", "bodySize", "comment"}
+)
+_RESPONSE_KEYS = frozenset(
+    {"status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL"}
+    | {"headersSize", "bodySize", "comment"}
+)
+_CONTENT_KEYS = frozenset({"size", "compression", "mimeType", "text", "encoding", "comment"})
+_POST_KEYS = frozenset({"mimeType", "params", "text", "comment"})
+_TOP_KEYS = frozenset({"log"})
+_LOG_KEYS = frozenset({"version", "creator", "browser", "pages", "entries", "comment"})
+_DATA_EXTENSIONS = frozenset({"_webSocketMessages"})
+
+
+def _unread(where: str, value: Any, known: frozenset[str]) -> list[str]:
+    return [
+        key
+        for key in extra_keys(where, value, known)
+        if not key.rpartition(".")[2].startswith("_") or key.rpartition(".")[2] in _DATA_EXTENSIONS
+    ]
+
 
 def _entries(doc: Any) -> list[Any] | None:
     log = doc.get("log") if isinstance(doc, dict) else None
@@ -30,9 +60,18 @@ def _entries(doc: Any) -> list[Any] | None:
     return entries if isinstance(entries, list) else None
 
 
+def _params(post: Any) -> bytes | None:
+    """A form sent as `postData.params` without its text."""
+    params = post.get("params") if isinstance(post, dict) else None
+    if not isinstance(params, list) or not params:
+        return None
+    pairs = [(text(p.get("name")), text(p.get("value"))) for p in params if isinstance(p, dict)]
+    return urlencode(pairs).encode()
+
+
 def _content(content: Any) -> bytes | None:
     if not isinstance(content, dict) or content.get("text") is None:
-        return None
+        return _params(content)
     body = content["text"]
     if text(content.get("encoding")).lower() != "base64":
         return body_bytes(body)
@@ -66,7 +105,10 @@ class HarReader:
         return _entries(doc) is not None
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out.unread(
+            [*extra_keys("", doc, frozenset({"log"})), *_unread("log", doc["log"], _LOG_KEYS)]
+        )
         for entry in _entries(doc) or []:
             entry = mapping(entry)
             request = mapping(entry.get("request"))
@@ -82,6 +124,13 @@ class HarReader:
                 id=optional_text(entry.get("_id")),
                 duration_ms=_duration(entry),
                 recorded_at=optional_text(entry.get("startedDateTime")),
+                unread=[
+                    *_unread("", entry, _ENTRY_KEYS),
+                    *_unread("request", request, _REQUEST_KEYS),
+                    *_unread("request.postData", request.get("postData"), _POST_KEYS),
+                    *_unread("response", response, _RESPONSE_KEYS),
+                    *_unread("response.content", response.get("content"), _CONTENT_KEYS),
+                ],
             )
         return out.result()
 

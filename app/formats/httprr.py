@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext, ReadError
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import header
 from app.model import Headers
 
@@ -69,18 +69,25 @@ class HttprrReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         data: bytes = doc
-        out = CassetteBuilder(self.name, ctx)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
         pos = data.index(b"\n") + 1
         while pos < len(data):
             sizes = _SIZES.match(data, pos)
+            index = len(out.interactions)
             if not sizes:
-                raise ReadError(
-                    "httprr: expected '<request bytes> <response bytes>'", _line_of(data, pos)
-                )
+                problem = f"httprr: expected '<request bytes> <response bytes>' (exchange {index})"
+                if not out.interactions:
+                    raise ReadError(problem, _line_of(data, pos))
+                out.error(f"{problem}; the rest of the file is not read", _line_of(data, pos))
+                break
             req_len, resp_len = int(sizes[1]), int(sizes[2])
             start = sizes.end()
             if start + req_len + resp_len > len(data):
-                raise ReadError("httprr: file is truncated inside an exchange", _line_of(data, pos))
+                problem = f"interaction {index} is cut off: the file ends inside the exchange"
+                if not out.interactions:
+                    raise ReadError(f"httprr: {problem}", _line_of(data, pos))
+                out.error(problem, _line_of(data, pos))
+                break
             request = data[start : start + req_len]
             response = data[start + req_len : start + req_len + resp_len]
             pos = start + req_len + resp_len

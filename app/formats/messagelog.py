@@ -14,8 +14,12 @@ import orjson
 
 from app.formats.base import RawCassette, RawFrame, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import body_bytes, mapping, text
+from app.formats.fields import body_bytes, extra_keys, mapping, text
 
+_TOP_KEYS = frozenset({"version", "interactions"})
+_FRAME_KEYS = frozenset({"kind", "direction", "data"})
+_SAMPLE_ITEM_KEYS = frozenset({"request_sample", "response_sample"})
+_SAMPLE_KEYS = frozenset({"json", "raw"})
 _DIRECTIONS = {"sent": "send", "send": "send", "received": "receive", "receive": "receive"}
 
 
@@ -39,15 +43,26 @@ class WebSocketLogReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx)
+        out.unread(extra_keys("", doc, _TOP_KEYS))
+        items = [item for item in doc["interactions"] if isinstance(item, dict)]
         frames = tuple(
             RawFrame(
                 direction=_DIRECTIONS.get(text(item.get("direction")).lower(), "receive"),
                 data=_frame_data(item.get("data")),
             )
-            for item in doc["interactions"]
-            if isinstance(item, dict)
+            for item in items
         )
         out.add_frames(frames)
+        out.unread(
+            (
+                k
+                for n, item in enumerate(items)
+                for k in extra_keys(f"message {n}", item, _FRAME_KEYS)
+            ),
+            "interaction 0",
+        )
+        if "data" not in items[-1]:
+            out.error(f"interaction 0 is cut off: message {len(items) - 1} has no data")
         return out.result()
 
 
@@ -60,6 +75,7 @@ class GrpcLogReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx)
+        out.unread(extra_keys("", doc, _TOP_KEYS))
         for item in doc["interactions"]:
             item = mapping(item)
             request, response = (
@@ -76,6 +92,11 @@ class GrpcLogReader:
                 response_body=response,
                 frames=frames,
                 partial=request is None or response is None,
+                unread=[
+                    *extra_keys("", item, _SAMPLE_ITEM_KEYS),
+                    *extra_keys("request_sample", item.get("request_sample"), _SAMPLE_KEYS),
+                    *extra_keys("response_sample", item.get("response_sample"), _SAMPLE_KEYS),
+                ],
             )
         return out.result()
 

@@ -13,22 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
+from app.formats.govcr import REQUEST_KEYS, RESPONSE_KEYS, TOP_KEYS
 from app.model import Note
 
 _NUMBERED = re.compile(rb"[ \t]*(\d+)")
 _KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
 _BLOCK_HEADER = re.compile(r"[|>][+-]?[0-9]?[+-]?\s*(?:#.*)?$")
-_TOP_KEYS = {"version", "interactions"}
 _SIDES = {"request", "response"}
 _NESTED = {"headers", "form", "trailer"}
-_REQUEST_KEYS = {
-    "proto", "proto_major", "proto_minor", "content_length", "transfer_encoding", "trailer",
-    "host", "remote_addr", "request_uri", "body", "form", "headers", "url", "method",
-}  # fmt: skip
-_RESPONSE_KEYS = {
-    "proto", "proto_major", "proto_minor", "transfer_encoding", "trailer", "content_length",
-    "uncompressed", "body", "headers", "status", "code", "duration",
-}  # fmt: skip
 _PROBE_LINES = 40
 
 
@@ -66,14 +58,14 @@ class _Rebuilder:
     quote: tuple[str, int] | None = None  # (quote char, continuation indent)
     guessed: int = 0
 
-    def section_keys(self) -> set[str]:
-        return _RESPONSE_KEYS if self.side == "response" else _REQUEST_KEYS
+    def section_keys(self) -> frozenset[str]:
+        return RESPONSE_KEYS if self.side == "response" else REQUEST_KEYS
 
     def ends_block(self, line: str) -> bool:
         if line.startswith(("- id:", "- request:")):
             return True
         key = _KEY.match(line)
-        return key is not None and key[1] in (self.section_keys() | _SIDES | _TOP_KEYS)
+        return key is not None and key[1] in (self.section_keys() | _SIDES | TOP_KEYS)
 
     def feed(self, line: str) -> None:
         if self.block_indent is not None:
@@ -100,7 +92,7 @@ class _Rebuilder:
             return line
         key = _KEY.match(line)
         name = key[1] if key else None
-        if name in _TOP_KEYS:
+        if name in TOP_KEYS:
             self.side, self.nested = None, False
             return line
         if name in _SIDES:

@@ -1,8 +1,11 @@
 """Ruby VCR cassettes (`http_interactions`) and R's vcr package, which copies their layout.
 
-R's vcr writes `recorded_with: VCR-vcr/x.y`, a bare numeric status and scalar header values;
-it gets its own format name so users can tell which tool recorded a file. Very old Ruby VCR
-files are a bare list of `!ruby/struct:VCR::HTTPInteraction`, read here as plain mappings.
+R's vcr writes `recorded_with: VCR-vcr/x.y` (or, through webmockr, `vcr/x.y, webmockr/x.y`
+with `status: {status_code: 200}`), a bare numeric status and scalar header values; it gets
+its own format name so users can tell which tool recorded a file. Very old Ruby VCR files are
+a bare list of `!ruby/struct:VCR::HTTPInteraction`, read here as plain mappings.
+VCR writes `recorded_with` last, so a file without it whose last exchange also lacks its
+`recorded_at` was cut off.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
 from app.formats.fields import (
     body_bytes,
+    extra_keys,
     headers,
     mapping,
     optional_text,
@@ -20,6 +24,13 @@ from app.formats.fields import (
     text,
     unbase64,
 )
+
+_TOP_KEYS = frozenset({"http_interactions", "recorded_with"})
+_ITEM_KEYS = frozenset({"request", "response", "recorded_at"})
+_REQUEST_KEYS = frozenset({"method", "uri", "body", "headers"})
+_RESPONSE_KEYS = frozenset({"status", "headers", "body", "http_version", "adapter_metadata"})
+_BODY_KEYS = frozenset({"string", "encoding", "base64_string", "file"})
+_STATUS_KEYS = frozenset({"code", "message", "status_code", "explanation"})
 
 
 def _interactions(doc: Any) -> list[Any] | None:
@@ -35,10 +46,11 @@ def _interactions(doc: Any) -> list[Any] | None:
 def _is_r_vcr(doc: Any) -> bool:
     recorder = text(doc.get("recorded_with")) if isinstance(doc, dict) else ""
     if recorder:
-        return recorder.startswith("VCR-vcr")
+        return recorder.startswith(("VCR-vcr", "vcr/")) or "webmockr" in recorder
     first = (_interactions(doc) or [{}])[0]
     response = first.get("response") if isinstance(first, dict) else None
-    return isinstance(response, dict) and isinstance(response.get("status"), int)
+    status = response.get("status") if isinstance(response, dict) else None
+    return isinstance(status, int) or (isinstance(status, dict) and "status_code" in status)
 
 
 def _body(side: dict[str, Any]) -> bytes | None:
@@ -55,6 +67,17 @@ def _method(value: Any) -> str:
     return text(value).lstrip(":")
 
 
+def _unread(item: dict[str, Any], request: dict[str, Any], response: dict[str, Any]) -> list[str]:
+    return [
+        *extra_keys("", item, _ITEM_KEYS),
+        *extra_keys("request", request, _REQUEST_KEYS),
+        *extra_keys("request.body", request.get("body"), _BODY_KEYS),
+        *extra_keys("response", response, _RESPONSE_KEYS),
+        *extra_keys("response.body", response.get("body"), _BODY_KEYS),
+        *extra_keys("response.status", response.get("status"), _STATUS_KEYS),
+    ]
+
+
 class RubyVcrReader:
     def __init__(self, name: str, r_flavour: bool) -> None:
         self.name = name
@@ -64,9 +87,10 @@ class RubyVcrReader:
         return _interactions(doc) is not None and _is_r_vcr(doc) == self.r_flavour
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx)
-        for item in _interactions(doc) or []:
-            item = mapping(item)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out.unread(extra_keys("", doc, _TOP_KEYS))
+        items = [mapping(item) for item in _interactions(doc) or []]
+        for item in items:
             request = mapping(item.get("request"))
             response = mapping(item.get("response"))
             out.add(
@@ -78,6 +102,12 @@ class RubyVcrReader:
                 response_headers=headers(response.get("headers")),
                 response_body=_body(response),
                 recorded_at=optional_text(item.get("recorded_at")),
+                unread=_unread(item, request, response),
+            )
+        cut = isinstance(doc, dict) and "recorded_with" not in doc
+        if cut and items and "recorded_at" not in items[-1] and not out.errors:
+            out.error(
+                f"interaction {len(items) - 1} is cut off: the file ends before its recorded_at"
             )
         return out.result()
 

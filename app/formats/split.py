@@ -8,8 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.formats.base import RawCassette, ReadContext
-from app.formats.build import CassetteBuilder
+from app.formats.build import WHOLE_EXCHANGE, CassetteBuilder
+from app.formats.fields import extra_keys
 from app.formats.vcrpy import add_vcrpy_pair
+
+_TOP_KEYS = frozenset({"requests", "responses"})
 
 
 def _mappings(value: Any) -> list[dict[str, Any]]:
@@ -27,7 +30,8 @@ class SplitListsReader:
         )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
-        out = CassetteBuilder(self.name, ctx)
+        out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
+        out.unread(extra_keys("", doc, _TOP_KEYS))
         requests, responses = _mappings(doc["requests"]), _mappings(doc["responses"])
         if len(requests) != len(responses):
             out.warn(

@@ -120,24 +120,34 @@ def _check_depth(data: bytes, max_depth: int) -> None:
         raise yaml_error(exc, max_depth) from None
 
 
-def _check_aliases(root: yaml.Node, max_nodes: int) -> None:
-    """Count the nodes aliases would add once expanded, without expanding them."""
-    sizes: dict[int, int] = {}
-    alias_total = 0
+def _check_aliases(root: yaml.Node, max_nodes: int, max_bytes: int) -> None:
+    """Count the nodes, and the bytes of text, that aliases would add once expanded, without
+    expanding them. PyYAML shares an aliased node; everything after (decoding, JSON output)
+    walks each use again, so one large body aliased 1,500 times costs 1,500 bodies."""
+    sizes: dict[int, tuple[int, int]] = {}
+    alias_nodes = alias_bytes = 0
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         key = id(node)
         if done:
-            children = _children(node)
-            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            children = [sizes[id(c)] for c in _children(node)]
+            own = len(node.value) if isinstance(node, yaml.ScalarNode) else 0
+            sizes[key] = (1 + sum(n for n, _ in children), own + sum(b for _, b in children))
             continue
         if key in sizes:
-            alias_total += sizes[key]
-            if alias_total > max_nodes:
+            nodes, size = sizes[key]
+            alias_nodes += nodes
+            alias_bytes += size
+            if alias_nodes > max_nodes:
                 raise ReadError(f"YAML aliases expand to more than {max_nodes} nodes")
+            if alias_bytes > max_bytes:
+                raise ReadError(
+                    f"YAML aliases expand to more than {max_bytes:,} bytes of text; "
+                    "raise --max-size to read it"
+                )
             continue
-        sizes[key] = 0  # a node under construction: a self-reference counts as nothing more
+        sizes[key] = (0, 0)  # a node under construction: a self-reference counts as nothing more
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node))
 
@@ -169,7 +179,7 @@ def load_yaml(data: bytes, limits: ReadLimits) -> Any:
         if node is None:
             return None
         if _may_alias(data):
-            _check_aliases(node, limits.max_alias_nodes)
+            _check_aliases(node, limits.max_alias_nodes, limits.max_expanded_bytes)
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, limits.max_depth) from None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import queries, schema, search
+from app.index import owner, queries, schema, search
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
@@ -69,13 +69,19 @@ class Index:
                     f"the index file {self.db_path} is inside the served root {root.path}; "
                     "choose a place outside it with --index"
                 )
+        try:
+            owner.check(self.db_path)
+        except owner.NotAnIndexError as exc:
+            raise IndexLocationError(str(exc)) from exc
         self.limits = limits or ReadLimits()
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self._checked = False
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, int, int], Cassette] = OrderedDict()
+        self._loading: dict[tuple[str, int, int], threading.Lock] = {}
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
         try:
@@ -84,6 +90,7 @@ class Index:
             if not _corrupt(exc):
                 raise
             self._rebuild_file()
+        owner.claim(self.db_path)
 
     # -- connections -------------------------------------------------------------------------
 
@@ -94,6 +101,12 @@ class Index:
             self._local.conn = conn
             self._connections.append(conn)
         return conn
+
+    def rebuild(self) -> RefreshResult:
+        """Throw the file away and index everything again (after damage found mid-request)."""
+        with self._write_lock:
+            self._rebuild_file()
+        return self.refresh()
 
     def close(self) -> None:
         for conn in self._connections:
@@ -107,6 +120,9 @@ class Index:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
         schema.ensure_schema(self._conn())
+        owner.claim(self.db_path)
+        with self._cache_lock:
+            self._cache.clear()
 
     # -- refresh -----------------------------------------------------------------------------
 
@@ -116,6 +132,12 @@ class Index:
 
     def refresh(self, progress: Progress | None = None) -> RefreshResult:
         with self._write_lock:
+            if not self._checked:
+                # Once per process, before the first refresh: damage in the middle of the file
+                # would otherwise surface as an error on every page that reads it.
+                self._checked = True
+                if not schema.quick_check(self._conn()):
+                    self._rebuild_file()
             try:
                 return self._refresh(progress)
             except sqlite3.DatabaseError as exc:
@@ -166,9 +188,20 @@ class Index:
         batch: list[Extracted] = []
 
         def flush() -> None:
-            with conn:
+            try:
+                with conn:
+                    for ex in batch:
+                        schema.insert(conn, ex)
+            except (ValueError, OverflowError, sqlite3.IntegrityError):
+                # `schema.cell` makes every value storable; should a file still fail, it alone
+                # becomes an error entry instead of rolling back its whole batch.
                 for ex in batch:
-                    schema.insert(conn, ex)
+                    try:
+                        with conn:
+                            schema.insert(conn, ex)
+                    except (ValueError, OverflowError, sqlite3.IntegrityError) as exc:
+                        with conn:
+                            schema.insert(conn, _unstorable(ex, exc))
             batch.clear()
 
         def step(ex: Extracted) -> None:
@@ -328,7 +361,8 @@ class Index:
         )
         if row is None:
             return None
-        abspath, errors, _n_errors, _n_interactions, fmt = row
+        stored, errors, _n_errors, _n_interactions, fmt = row
+        abspath = schema.path_from_cell(stored)
         if not self._inside_roots(abspath):
             notes = tuple(Note(m) for m in json.loads(errors)) or (
                 Note("file is outside the served roots"),
@@ -344,12 +378,21 @@ class Index:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        cassette = load_cassette(Path(abspath), path, self.limits)
-        with self._cache_lock:
-            self._cache[key] = cassette
-            while len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return cassette
+            loading = self._loading.setdefault(key, threading.Lock())
+        # One load per file at a time: four viewers opening the same large cassette wait for
+        # the first one's result instead of holding four decoded copies at once.
+        with loading:
+            with self._cache_lock:
+                hit = self._cache.get(key)
+            if hit is None:
+                hit = load_cassette(Path(abspath), path, self.limits)
+            with self._cache_lock:
+                self._cache[key] = hit
+                self._cache.move_to_end(key)
+                while len(self._cache) > _CACHE_SIZE:
+                    self._cache.popitem(last=False)
+                self._loading.pop(key, None)
+        return hit
 
     def _inside_roots(self, abspath: str) -> bool:
         real = os.path.realpath(abspath)
@@ -359,6 +402,11 @@ class Index:
 def _corrupt(exc: sqlite3.DatabaseError) -> bool:
     """A damaged file ("malformed", "not a database"), not a lock or a constraint."""
     return type(exc) is sqlite3.DatabaseError
+
+
+def _unstorable(ex: Extracted, exc: Exception) -> Extracted:
+    reason = f"could not be stored in the index ({type(exc).__name__}: {exc})"
+    return _error_entry(Found(ex.path, ex.abspath, ex.size, ex.mtime_ns, reason))
 
 
 def _error_entry(f: Found) -> Extracted:

@@ -36,7 +36,7 @@ class Extracted:
     mtime_ns: int
     cassette: dict[str, Any]
     interactions: list[tuple[Any, ...]]
-    docs: list[tuple[int | None, int | None, str | None, str]]
+    docs: list[tuple[int | None, int | None, str | None, int | None, str]]  # + thread
     tags: list[tuple[str, str]]
 
 
@@ -106,16 +106,18 @@ def extract(cassette: Cassette, abspath: str, size: int, mtime_ns: int) -> Extra
                 cost,
                 source,
                 len(it.chunks),
+                it.thread,
+                it.retry_of,
             )
         )
-    docs: list[tuple[int | None, int | None, str | None, str]] = [
-        (m.interaction, i, m.role, text)
+    docs: list[tuple[int | None, int | None, str | None, int | None, str]] = [
+        (m.interaction, i, m.role, m.thread, text)
         for i, m in enumerate(cassette.conversation)
         if (text := message_search_text(m))
     ]
     for it in cassette.interactions:
         if it.summary and not it.messages and it.response is None:
-            docs.append((it.index, None, None, it.summary))
+            docs.append((it.index, None, None, None, it.summary))
     errors = [n.message for n in cassette.errors]
     summary = {
         "format": cassette.format,

@@ -20,6 +20,7 @@ from app.index.types import Root
 # README, scripts and images from showing up as unreadable cassettes.
 CASSETTE_SUFFIXES = frozenset(
     {".yaml", ".yml", ".json", ".har", ".httprr", ".gz", ".txt", ".cassette", ".vcr", ".jsonl"}
+    | {".ndjson", ".sse"}
 )
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
@@ -83,52 +84,91 @@ def walk(roots: Sequence[Root]) -> Iterator[Found]:
             yield Found(display_path(root, ""), base, 0, 0, f"root cannot be read: {exc.strerror}")
             continue
         if stat.S_ISREG(st.st_mode):
-            name = root.path.name
+            name = shown_name(root.path.name)
             path = f"{root.name}/{name}" if root.name else name
             yield Found(path, base, st.st_size, st.st_mtime_ns)
             continue
-        yield from _walk_dir(root, base, base, set())
+        yield from _walk_tree(root, base)
 
 
-def _walk_dir(root: Root, base: str, folder: str, seen: set[str]) -> Iterator[Found]:
-    real = os.path.realpath(folder)
-    if real in seen:
-        return
-    seen.add(real)
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in entries:
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by the OS as lone surrogates) become
+    U+FFFD, so JSON, SQLite and the terminal get valid text; the real name is kept for opening."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def _walk_tree(root: Root, base: str) -> Iterator[Found]:
+    """In name order, with an explicit stack of open folders: a tree 1,000 folders deep costs
+    one list of entries per level, never a Python stack frame (no RecursionError)."""
+    seen: set[str] = set()
+    used: set[str] = set()
+    real_base = os.path.realpath(base)
+    stack: list[tuple[Iterator[os.DirEntry[str]], str]] = []
+
+    def enter(folder: str, rel_folder: str) -> None:
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        stack.append((iter(entries), rel_folder))
+
+    enter(base, "")
+    while stack:
+        entries, rel_folder = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         name = entry.name
         if name.startswith(".") or name in _SKIP_DIRS:
             continue
-        rel = os.path.relpath(entry.path, base).replace(os.sep, "/")
-        shown = display_path(root, rel)
+        rel = f"{rel_folder}{shown_name(name)}"
         try:
             if entry.is_symlink():
                 target = os.path.realpath(entry.path)
-                if not within(target, os.path.realpath(base)):
+                if not within(target, real_base):
                     if entry.is_dir() or is_candidate(name):
-                        yield Found(shown, entry.path, 0, 0, "symlink points outside the root")
+                        yield Found(_unique(root, rel, used), entry.path, 0, 0, _OUTSIDE)
                     continue
                 if not os.path.exists(target):
                     if is_candidate(name):
-                        yield Found(shown, entry.path, 0, 0, _dangling(entry.path))
+                        yield Found(
+                            _unique(root, rel, used), entry.path, 0, 0, _dangling(entry.path)
+                        )
                     continue
             if entry.is_dir():
-                yield from _walk_dir(root, base, entry.path, seen)
+                enter(entry.path, rel + "/")
                 continue
             if not is_candidate(name):
                 continue
             st = entry.stat()
         except OSError as exc:
-            yield Found(shown, entry.path, 0, 0, exc.strerror or str(exc))
+            yield Found(_unique(root, rel, used), entry.path, 0, 0, exc.strerror or str(exc))
             continue
+        shown = _unique(root, rel, used)
         if not stat.S_ISREG(st.st_mode):
             yield Found(shown, entry.path, 0, 0, "not a regular file (FIFO, socket or device)")
             continue
         yield Found(shown, entry.path, st.st_size, st.st_mtime_ns)
+
+
+_OUTSIDE = "symlink points outside the root"
+
+
+def _unique(root: Root, rel: str, used: set[str]) -> str:
+    """Two names that differ only in bytes that are not UTF-8 would show the same: number them."""
+    shown = display_path(root, rel)
+    candidate, n = shown, 2
+    while candidate in used:
+        candidate, n = f"{shown} ({n})", n + 1
+    used.add(candidate)
+    return candidate
 
 
 def locate(roots: Sequence[Root], path: str) -> Found | None:

@@ -8,11 +8,17 @@ schema version differs it is rebuilt rather than migrated.
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from app.index.extract import TOKEN_FIELDS, Extracted
+from app.index.owner import APPLICATION_ID
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _TOKENS_DDL = ", ".join(f"{f} INTEGER" for f in TOKEN_FIELDS)
 
@@ -46,17 +52,19 @@ CREATE TABLE IF NOT EXISTS interactions(
   method TEXT, url TEXT, status INTEGER, api TEXT, provider TEXT, model TEXT,
   streaming INTEGER, duration_ms REAL, finish_reason TEXT, error_type TEXT, error_message TEXT,
   {_TOKENS_DDL},
-  cost_usd REAL, cost_source TEXT, n_chunks INTEGER,
+  cost_usd REAL, cost_source TEXT, n_chunks INTEGER, thread INTEGER, retry_of INTEGER,
   PRIMARY KEY(cassette_id, idx)
 ) WITHOUT ROWID;
+-- Columns in primary-key order: with another order SQLite 3.40's quick_check reports a
+-- false "NULL value in tags.cassette_id" for every row of this WITHOUT ROWID table.
 CREATE TABLE IF NOT EXISTS tags(
-  cassette_id INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+  kind TEXT NOT NULL, value TEXT NOT NULL, cassette_id INTEGER NOT NULL,
   PRIMARY KEY(kind, value, cassette_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_cassette ON tags(cassette_id);
 CREATE TABLE IF NOT EXISTS docs(
   rowid INTEGER PRIMARY KEY, cassette_id INTEGER NOT NULL,
-  interaction INTEGER, message INTEGER, role TEXT
+  interaction INTEGER, message INTEGER, role TEXT, thread INTEGER
 );
 CREATE INDEX IF NOT EXISTS docs_cassette ON docs(cassette_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
@@ -66,7 +74,7 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 _INTERACTION_COLS = (
     "cassette_id, idx, method, url, status, api, provider, model, streaming, duration_ms, "
     "finish_reason, error_type, error_message, "
-    f"{', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks"
+    f"{', '.join(TOKEN_FIELDS)}, cost_usd, cost_source, n_chunks, thread, retry_of"
 )
 _INTERACTION_SQL = (
     f"INSERT INTO interactions({_INTERACTION_COLS}) "
@@ -74,8 +82,56 @@ _INTERACTION_SQL = (
 )
 
 
+# A recorded integer (status, token count, index) can be any size; SQLite holds 64 bits and
+# SUM() fails on overflow. Every recorded integer is clamped here so that even millions of
+# clamped rows still add up; no real count comes near 2^40 (about 1.1e12).
+INT_BOUND = 2**40
+
+
+def cell(value: Any) -> Any:
+    """One value as SQLite can always store it: the single place hostile values are made safe.
+
+    Integers out of range are clamped, NaN becomes NULL, and text with lone surrogates (a file
+    name that is not UTF-8, a JSON body escaping half a pair) gets U+FFFD instead of failing the
+    insert of every file in the batch.
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return max(-INT_BOUND, min(INT_BOUND, value))
+    if isinstance(value, float):
+        return None if math.isnan(value) else max(-1e300, min(1e300, value))
+    if isinstance(value, str):
+        return safe_text(value)
+    return value
+
+
+def safe_text(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
+
+
+def cells(values: Sequence[Any]) -> tuple[Any, ...]:
+    return tuple(cell(v) for v in values)
+
+
+def path_cell(abspath: str) -> bytes:
+    """File system paths are stored as the bytes the OS gave, so a non-UTF-8 name still opens."""
+    return os.fsencode(abspath)
+
+
+def path_from_cell(stored: str | bytes) -> str:
+    return os.fsdecode(stored)
+
+
 def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+    # As a `file:` URI built from the path, so `%2E%2E`, `#` and `?` in a name are taken
+    # literally instead of being read by SQLite's URI parser.
+    base = Path(path).absolute().as_uri()
+    uri = f"{base}?mode=ro" if readonly else base
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA busy_timeout=30000")
     if not readonly:
@@ -93,7 +149,20 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.executescript(DDL)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+    # The marker that says this file is a Tapedeck index (app.index.owner reads it).
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('application', 'tapedeck')")
     conn.commit()
+
+
+def quick_check(conn: sqlite3.Connection) -> bool:
+    """SQLite's own check of every page's structure (not of index contents): damage in the
+    middle of the file is otherwise only found by the query that happens to read it."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    return rows == [("ok",)]
 
 
 def delete_cassette(conn: sqlite3.Connection, cassette_id: int) -> None:
@@ -106,32 +175,54 @@ def delete_cassette(conn: sqlite3.Connection, cassette_id: int) -> None:
     conn.execute("DELETE FROM cassettes WHERE id=?", (cassette_id,))
 
 
+def delete_path(conn: sqlite3.Connection, path: str) -> None:
+    ids = "SELECT id FROM cassettes WHERE path=?"
+    # A plain table first: its DELETE takes the write lock even when it matches no row.
+    conn.execute(f"DELETE FROM tags WHERE cassette_id IN ({ids})", (path,))
+    conn.execute(
+        f"DELETE FROM fts WHERE rowid IN (SELECT rowid FROM docs WHERE cassette_id IN ({ids}))",
+        (path,),
+    )
+    for table in ("docs", "interactions"):
+        conn.execute(f"DELETE FROM {table} WHERE cassette_id IN ({ids})", (path,))
+    conn.execute("DELETE FROM cassettes WHERE path=?", (path,))
+
+
 def folder_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
-    row = conn.execute("SELECT id FROM cassettes WHERE path=?", (ex.path,)).fetchone()
-    if row is not None:
-        delete_cassette(conn, row[0])
+    # Delete first, by path: a write as the transaction's first statement takes the write lock
+    # before anything is read, so a second server refreshing the same index waits for this one
+    # (busy_timeout) instead of racing it to a UNIQUE(path) IntegrityError or a stale snapshot.
+    delete_path(conn, cell(ex.path))
     c = ex.cassette
     cols = ["path", "abspath", "folder", "size", "mtime_ns", *c.keys()]
-    values = [ex.path, ex.abspath, folder_of(ex.path), ex.size, ex.mtime_ns, *c.values()]
+    values = [
+        *cells([ex.path]),
+        path_cell(ex.abspath),
+        cell(folder_of(ex.path)),
+        ex.size,  # from the OS, 64-bit already, and compared exactly on every refresh
+        ex.mtime_ns,
+        *cells(list(c.values())),
+    ]
     cur = conn.execute(
         f"INSERT INTO cassettes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         values,
     )
     cid = cur.lastrowid
     assert cid is not None
-    conn.executemany(_INTERACTION_SQL, [(cid, *r) for r in ex.interactions])
+    conn.executemany(_INTERACTION_SQL, [cells((cid, *r)) for r in ex.interactions])
     conn.executemany(
         "INSERT OR IGNORE INTO tags(cassette_id, kind, value) VALUES (?, ?, ?)",
-        [(cid, k, v) for k, v in ex.tags],
+        [cells((cid, k, v)) for k, v in ex.tags],
     )
-    for interaction, message, role, text in ex.docs:
+    for interaction, message, role, thread, text in ex.docs:
         cur = conn.execute(
-            "INSERT INTO docs(cassette_id, interaction, message, role) VALUES (?, ?, ?, ?)",
-            (cid, interaction, message, role),
+            "INSERT INTO docs(cassette_id, interaction, message, role, thread)"
+            " VALUES (?, ?, ?, ?, ?)",
+            cells((cid, interaction, message, role, thread)),
         )
-        conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+        conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, cell(text)))
     return cid

@@ -119,10 +119,11 @@ def _hits(conn: sqlite3.Connection, rowids: list[int], q: str) -> dict[int, Sear
         return {}
     marks = ",".join("?" * len(rowids))
     return {
-        r[0]: SearchHit(r[1], r[2], r[3], r[4], make_snippet(r[5], q), r[6])
+        r[0]: SearchHit(r[1], r[2], r[3], r[4], make_snippet(r[5], q), r[6], r[7])
         for r in conn.execute(
-            "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version"
-            " FROM fts JOIN docs d ON d.rowid = fts.rowid JOIN cassettes c ON c.id = d.cassette_id"
+            "SELECT fts.rowid, c.path, d.interaction, d.message, d.role, fts.text, c.version,"
+            " d.thread FROM fts JOIN docs d ON d.rowid = fts.rowid"
+            " JOIN cassettes c ON c.id = d.cassette_id"
             f" WHERE fts.rowid IN ({marks})",
             rowids,
         )

@@ -135,6 +135,7 @@ class SearchHit:
     marked: str
     # The cassette's content hash when the hit was found, so a hit's link is a share link.
     version: str = ""
+    thread: int | None = None  # the thread of the message, null for what is in none
 
     @property
     def snippet(self) -> str:
@@ -162,6 +163,7 @@ class SearchHit:
             "message": self.message,
             "role": self.role,
             "snippet": self.snippet,
+            "thread": self.thread,
         }
 
 

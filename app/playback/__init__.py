@@ -29,7 +29,8 @@ from typing import Any, Literal
 
 import orjson
 
-from app.model import Cassette, Chunk, Interaction, ToolCallPart, ToolResultPart, to_json
+from app.conversation import context
+from app.model import Cassette, Chunk, Interaction, Part, ToolCallPart, ToolResultPart, to_json
 from app.playback import ops
 from app.playback.anthropic import AnthropicView
 from app.playback.native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
@@ -214,6 +215,8 @@ class Window:
     chunks: list[dict[str, Any]]
     time_basis: TimeBasis
     before: dict[str, Any]
+    # The message of the thread this stream answers (see `reply_json`), null outside a thread.
+    reply_to: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -222,7 +225,32 @@ class Window:
             "chunks": self.chunks,
             "time_basis": self.time_basis,
             "before": self.before,
+            "reply_to": self.reply_to,
         }
+
+
+def reply_json(cassette: Cassette, index: int) -> dict[str, Any] | None:
+    """`{message, interaction, role, text}`: the thread's message right before this call's
+    answer (`message` is its position in the conversation, the page's `#m-N`)."""
+    found = context.reply_to(cassette, index)
+    if found is None:
+        return None
+    pos, msg = found
+    parts = [msg.text] if msg.text else [_part_preview(p) for p in msg.parts]
+    return {
+        "message": pos,
+        "interaction": msg.interaction,
+        "role": msg.role,
+        "text": _preview(" ".join(p for p in parts if p)),
+    }
+
+
+def _part_preview(part: Part) -> str:
+    if isinstance(part, ToolResultPart):
+        return f"{part.name or 'tool'} result: {part.content}"
+    if isinstance(part, ToolCallPart):
+        return f"{part.name}(…)"
+    return ""
 
 
 def window(inter: Interaction, deltas: Sequence[ops.Delta], offset: int, limit: int) -> Window:
@@ -307,13 +335,18 @@ def _results(inter: Interaction | None) -> dict[str | None, ToolResultPart]:
 
 def agent_timeline(cassette: Cassette) -> dict[str, Any]:
     """The cassette as an agent loop: each model call, the tools it asked for, and what each
-    tool answered (read from the next request, which is where a client sends results back).
+    tool answered (read from the next request of its thread, where a client sends results back).
     `gap_ms` is the recorded time between a call's end and the next call's start."""
     items = cassette.interactions
+    by_index = {it.index: it for it in items}
+    follows: dict[int, int] = {}  # each call -> the next call of its thread, where results go
+    for t in cassette.threads:
+        follows.update(zip(t.interactions, t.interactions[1:], strict=False))
     steps: list[dict[str, Any]] = []
     for i, inter in enumerate(items):
         nxt = items[i + 1] if i + 1 < len(items) else None
-        results = _results(nxt)
+        later = follows.get(inter.index)
+        results = _results(by_index.get(later) if later is not None else nxt)
         parts = inter.response.parts if inter.response is not None else ()
         calls = []
         for p in parts:
@@ -381,6 +414,7 @@ __all__ = [
     "kinds",
     "offsets_ms",
     "player_data",
+    "reply_json",
     "time_basis",
     "window",
 ]

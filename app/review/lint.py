@@ -1,37 +1,40 @@
 """What should not be committed in a cassette: leaked secrets, unreadable files, failures, bulk.
 
-Lint reads the RAW recording (app.formats), not the decoded interaction, because decoding masks
-secrets and a masked value would hide exactly the leak lint exists to find. Every finding says
-where the secret is and shows it only masked, so the report itself can be pasted anywhere.
+Lint decodes each interaction WITHOUT masking and runs the masker's own walk in report mode
+(`app.secrets.mask_interaction`), so it sees what every output would show (tool arguments,
+JSON inside strings, a key split across stream chunks and joined in the answer, Bedrock's
+binary frames) and reports exactly what would be masked. Every finding says where the secret
+is and shows it only masked, so the report itself can be pasted anywhere. Each finding has a
+stable `id` (a hash of the file, the interaction, the place and the rule, never of the value),
+which a baseline file lists to accept old findings.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qsl, urlsplit
 
 from app import model, secrets
+from app.apis import decode_unmasked
+from app.apis.base import url_error
 from app.formats import read_cassette
 from app.formats.base import RawInteraction, ReadLimits
 from app.index.scan import make_roots, walk
 from app.loader import FileReadError, read_file_bytes
-from app.model import Headers
 
 Severity = Literal["error", "warning"]
 FindingKind = Literal["secret", "unreadable", "failed", "oversized"]
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
-_SIGV4_PART = re.compile(r"(Credential|Signature)=([^,\s]+)")
-
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem; `where` says which header, parameter or body, never the secret itself."""
+    """One problem; the message says which header, field or text, and the secret only masked."""
 
     path: str
     severity: Severity
@@ -39,6 +42,9 @@ class Finding:
     message: str
     interaction: int | None = None
     line: int | None = None
+    rule: str | None = None
+    id: str = ""
+    baselined: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -49,68 +55,56 @@ class Finding:
         return model.to_json(self)
 
 
+def finding_id(path: str, interaction: int | None, where: str, rule: str) -> str:
+    """Stable across runs and machines; the secret's value never goes into it."""
+    text = "\0".join([path, "" if interaction is None else str(interaction), where, rule])
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
 def _masked(value: str) -> str:
     if value.lower().startswith("bearer "):
         return value[:7] + secrets.mask_value(value[7:].strip())
     return secrets.mask_value(value)
 
 
-def header_leaks(headers: Headers, side: str) -> Iterator[str]:
-    for name, value in headers:
-        if name.lower() == "authorization" and "AWS4-HMAC-SHA256" in value:
-            for part, found in _SIGV4_PART.findall(value):
-                # A Credential is `KEYID/date/region/service/aws4_request`: only the id is secret.
-                secret = found.split("/", 1)[0] if part == "Credential" else found
-                if not secrets.is_placeholder(secret):
-                    yield f"{side} header {name}: SigV4 {part} is not masked ({_masked(secret)})"
-        elif secrets.is_secret_header(name) and not secrets.is_placeholder(value):
-            yield f"{side} header {name} is not masked ({_masked(value)})"
-
-
-def url_leaks(url: str) -> Iterator[str]:
-    try:
-        parts = urlsplit(url)
-        password = parts.password
-    except ValueError:
-        return
-    if password and not secrets.is_placeholder(password):
-        yield f"URL password is not masked ({_masked(password)})"
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if secrets.is_secret_param(name) and not secrets.is_placeholder(value):
-            yield f"URL query parameter {name} is not masked ({_masked(value)})"
-
-
-def body_leaks(body: bytes | str | None, side: str) -> Iterator[str]:
-    if not body:
-        return
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    fields = secrets.field_secrets(text)
-    for f in fields:
-        yield f"{side} body field {f.name} is not masked ({_masked(f.value)})"
-    in_fields = {f.value for f in fields}
-    for key in secrets.leaked_keys(text):
-        if not any(key in value for value in in_fields):  # one finding per secret
-            yield f"{side} body holds a key ({secrets.mask_value(key)})"
+def interaction_leaks(raw: RawInteraction) -> list[secrets.Leak]:
+    """Each distinct secret of one exchange once, where it is first met (raw parts first)."""
+    report: list[secrets.Leak] = []
+    secrets.mask_interaction(decode_unmasked(raw), report)
+    for f in raw.frames:
+        report += secrets.find_in_text(f.data, f"{f.direction} frame")
+    distinct: list[secrets.Leak] = []
+    for leak in report:
+        if not any(leak.secret in d.secret or d.secret in leak.secret for d in distinct):
+            distinct.append(leak)
+    return distinct
 
 
 def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Iterator[Finding]:
     req, resp = raw.request, raw.response
-    leaks = [
-        *url_leaks(req.url),
-        *header_leaks(req.headers, "request"),
-        *header_leaks(resp.headers, "response"),
-        *body_leaks(req.body, "request"),
-        *body_leaks(resp.body, "response"),
-        *(leak for f in raw.frames for leak in body_leaks(f.data, f"{f.direction} frame")),
-    ]
-    for message in dict.fromkeys(leaks):  # one finding per distinct leak
-        yield Finding(path, "error", "secret", message, raw.index)
+    for leak in interaction_leaks(raw):
+        if leak.rule.startswith("key:"):
+            shape = leak.rule[4:]
+            message = f"{leak.where} holds a key ({_masked(leak.secret)}): {shape} key shape"
+            severity: Severity = "error"
+        elif leak.blocking:
+            message = f"{leak.where} is not masked ({_masked(leak.secret)})"
+            severity = "error"
+        else:
+            message = f"{leak.where} is a CDN cookie (masked in every output)"
+            severity = "warning"
+        ident = finding_id(path, raw.index, leak.where, leak.rule)
+        yield Finding(path, severity, "secret", message, raw.index, rule=leak.rule, id=ident)
+    bad_url = url_error(raw.request.url)
+    if bad_url is not None:  # nor can its secrets be checked: the file must be looked at
+        yield Finding(path, "error", "unreadable", bad_url, raw.index)
     if resp.status is not None and resp.status >= 400:
-        yield Finding(path, "warning", "failed", f"HTTP {resp.status}", raw.index)
+        yield Finding(path, "warning", "failed", f"HTTP {resp.status}", raw.index, rule="failed")
     for side, body in (("request", req.body), ("response", resp.body)):
         if body is not None and len(body) > max_body:
             size = f"{len(body) / 1024 / 1024:.1f} MB"
-            yield Finding(path, "warning", "oversized", f"{side} body is {size}", raw.index)
+            message = f"{side} body is {size}"
+            yield Finding(path, "warning", "oversized", message, raw.index, rule="oversized")
 
 
 def lint_bytes(
@@ -122,7 +116,19 @@ def lint_bytes(
         findings.append(Finding(path, "error", "unreadable", "not a cassette in a known format"))
     for it in raw.interactions:
         findings += interaction_findings(path, it, max_body)
-    return findings
+    return with_ids(findings)
+
+
+def with_ids(findings: list[Finding]) -> list[Finding]:
+    """Give findings without one an id, and number repeats (two cookies of one name)."""
+    seen: dict[str, int] = {}
+    out = []
+    for f in findings:
+        ident = f.id or finding_id(f.path, f.interaction, f"{f.line}:{f.message}", f.kind)
+        n = seen.get(ident, 0)
+        seen[ident] = n + 1
+        out.append(replace(f, id=ident if n == 0 else f"{ident}-{n + 1}"))
+    return out
 
 
 def lint_roots(
@@ -135,26 +141,54 @@ def lint_roots(
         for found in walk(make_roots([root])):
             shown = str(root / found.path) if root.is_dir() else str(root)
             if found.error is not None:
-                findings.append(Finding(shown, "error", "unreadable", found.error))
+                findings += with_ids([Finding(shown, "error", "unreadable", found.error)])
                 continue
             try:
                 data = read_file_bytes(Path(found.abspath), limits)
             except FileReadError as exc:
-                findings.append(Finding(shown, "error", "unreadable", str(exc)))
+                findings += with_ids([Finding(shown, "error", "unreadable", str(exc))])
                 continue
             findings += lint_bytes(data, shown, max_body, limits)
     return findings
 
 
 def is_blocking(finding: Finding) -> bool:
-    """Secrets and unreadable files fail lint; failures and size are for the reader to judge."""
-    return finding.kind in ("secret", "unreadable")
+    """Secrets and unreadable files fail lint; CDN cookies, failures and size are for the reader
+    to judge; a finding a baseline accepted no longer fails."""
+    return finding.severity == "error" and not finding.baselined
+
+
+def read_baseline(path: Path) -> frozenset[str]:
+    """The finding ids a baseline file (written by `--write-baseline`) accepts."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("findings", []) if isinstance(data, dict) else data
+    return frozenset(i["id"] if isinstance(i, dict) else str(i) for i in items)
+
+
+def apply_baseline(findings: list[Finding], accepted: frozenset[str]) -> list[Finding]:
+    return [replace(f, baselined=True) if f.id in accepted else f for f in findings]
+
+
+def baseline_document(findings: Sequence[Finding]) -> Any:
+    """What `--write-baseline` writes: ids, with where each is, for a reviewer to read."""
+    return {
+        "version": 1,
+        "findings": [
+            {"id": f.id, "path": f.path, "interaction": f.interaction, "message": f.message}
+            for f in findings
+            if f.severity == "error"
+        ],
+    }
 
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "Finding",
+    "apply_baseline",
+    "baseline_document",
+    "finding_id",
     "is_blocking",
     "lint_bytes",
     "lint_roots",
+    "read_baseline",
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from starlette.convertors import PathConvertor, register_url_convertor
+
 from app.web.settings import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +29,17 @@ ROUTERS: tuple[str, ...] = (
     "app.web.history:router",  # before app.web.cassettes: /cassettes/{path}/history
     "app.web.cassettes:router",
 )
+
+
+class AnyPathConvertor(PathConvertor):
+    """`{path:path}` that also matches a newline: Starlette's `.*` stops at one, so a cassette
+    named `a\nb.yaml` was listed but every link to it was a 404."""
+
+    regex = "(?s:.*)"
+
+
+# Registered before any router module is imported, so every `{path:path}` route uses it.
+register_url_convertor("path", AnyPathConvertor())
 
 
 def create_app(settings: Settings) -> FastAPI:

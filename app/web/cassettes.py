@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app import playback
 from app.conversation.context import context_change
 from app.markdown import cassette_markdown, interaction_markdown
 from app.model import Interaction, to_json
@@ -125,6 +126,7 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "response_messages": response,
         "curl": curl_command(inter),
         "context_change": context_change(cas, n),
+        "reply_to": playback.reply_json(cas, n),
         "prev_index": n - 1 if n > 0 else None,
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,13 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from app.web import ROUTERS
 from app.web.live import LiveIndex
 from app.web.notfound import error_page, wants_page
 from app.web.render import JSONBody, asset_dir
-from app.web.security import SecurityHeaders, TokenGate
+from app.web.security import HostGuard, SecurityHeaders, TokenGate
 from app.web.settings import Settings
 
 log = logging.getLogger("tapedeck.web")
@@ -48,8 +50,11 @@ def build_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=asset_dir("static")), name="static")
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
-    if settings.auth_token:
+    app.add_exception_handler(sqlite3.DatabaseError, _index_damaged)
+    if settings.auth_token is not None:
         app.add_middleware(TokenGate, token=settings.auth_token)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(HostGuard, hosts=settings.allowed_hosts)  # before the token gate
     app.add_middleware(SecurityHeaders)  # added last: outermost, so it covers every answer
     return app
 
@@ -74,3 +79,23 @@ async def _invalid_request(_request: Request, exc: Exception) -> Response:
         for err in exc.errors()
     )
     return JSONBody({"detail": f"invalid request: {problems}"}, status_code=422)
+
+
+async def _index_damaged(request: Request, exc: Exception) -> Response:
+    """The index file failed under a request (damage in its middle, a disk error): rebuild it
+    and say so, instead of a 500 on every page that reads the damaged part."""
+    log.warning("index error during %s: %s", request.url.path, exc)
+    if type(exc) is sqlite3.DatabaseError:  # "malformed", "not a database": rebuild
+        request.app.state.live.recover()
+        detail = "The index file was damaged; it is being rebuilt from the cassettes."
+    else:
+        detail = f"The index could not be read just now ({type(exc).__name__}: {exc})."
+    detail += " Reload in a moment."
+    headers = {"retry-after": "2"}
+    if "text/html" in request.headers.get("accept", ""):
+        page = (
+            '<!doctype html><html lang="en"><title>Index rebuilding</title>'
+            f'<h1>Index rebuilding</h1><p>{html.escape(detail)}</p><p><a href="">Reload</a></p>'
+        )
+        return HTMLResponse(page, status_code=503, headers=headers)
+    return JSONBody({"detail": detail}, status_code=503, headers=headers)

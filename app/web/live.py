@@ -36,6 +36,7 @@ class LiveIndex:
         self._memo: OrderedDict[tuple[int, Hashable], object] = OrderedDict()
         self._memo_lock = threading.Lock()
         self._keep_warm: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
+        self._rebuilding = False
 
     @property
     def status(self) -> IndexStatus:
@@ -91,6 +92,7 @@ class LiveIndex:
             # request that needs an estimate (it takes a second or two to import).
             usage.warm_up()
             self.index.refresh()
+            self.failure = None
             self._warm_memo()
             # Everything loaded so far lives as long as the server: keep it out of the cyclic
             # collector's full passes, which otherwise pause a request now and then (~100 ms).
@@ -99,6 +101,27 @@ class LiveIndex:
             self.failure = f"{type(exc).__name__}: {exc}"
         finally:
             self.ready.set()
+
+    def recover(self) -> None:
+        """A request met a damaged index file: rebuild it in the background, once at a time."""
+        with self._memo_lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+
+        def rebuild() -> None:
+            try:
+                self.index.rebuild()
+                self.failure = None
+                with self._memo_lock:
+                    self._memo.clear()
+            except Exception as exc:
+                self.failure = f"{type(exc).__name__}: {exc}"
+            finally:
+                with self._memo_lock:
+                    self._rebuilding = False
+
+        self._spawn(rebuild, "tapedeck-rebuild")
 
     def _warm_memo(self) -> None:
         """Compute the home page's aggregates, and the entries kept warm, for the new generation
@@ -123,6 +146,8 @@ class LiveIndex:
             paths = {Path(p) for _, p in changes}
             try:
                 self.index.refresh_paths(paths)
+                # The banner says what is wrong now: once a refresh succeeds, nothing is.
+                self.failure = None
                 self._warm_memo()
             except Exception as exc:
                 self.failure = f"{type(exc).__name__}: {exc}"

@@ -82,6 +82,32 @@ _MD = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_fence}).e
     ["table", "strikethrough"]
 )
 
+# An inline `data:` image is shown up to this size; a larger one, and every remote image, is a
+# link instead, so viewing a recording never makes a request its author chose (tracking pixel).
+INLINE_IMAGE_LIMIT = 512 * 1024
+REMOTE_IMAGE_LABEL = "remote image (click to load)"
+
+
+def _image(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = "".join(child.content for child in token.children or ())
+    if src.lower().startswith("data:image/") and len(src) <= INLINE_IMAGE_LIMIT:
+        return f'<img src="{escape(src)}" alt="{escape(alt)}">'
+    label = f"{REMOTE_IMAGE_LABEL}: {alt}" if alt else REMOTE_IMAGE_LABEL
+    return f'<a href="{escape(src)}">{escape(label)}</a>'
+
+
+_MD.add_render_rule("image", _image)
+
+
+def _only_images_inline(tag: str, attr: str, value: str) -> str | None:
+    """`data:` is allowed for the small raster images `_image` keeps, and nowhere else."""
+    if value.lower().lstrip().startswith("data:"):
+        inline = tag == "img" and attr == "src" and value.lower().startswith("data:image/")
+        return value if inline and len(value) <= INLINE_IMAGE_LIMIT else None
+    return value
+
 
 def markdown(text: str) -> Markup:
     # Short texts repeat across pages (system prompts, tool descriptions): cache those only,
@@ -108,8 +134,9 @@ def _markdown(text: str) -> Markup:
         html,
         tags=_TAGS,
         attributes=_ATTRS,
-        url_schemes={"http", "https", "mailto"},
+        url_schemes={"http", "https", "mailto", "data"},
         link_rel="noopener nofollow noreferrer",
+        attribute_filter=_only_images_inline,
     )
     return Markup(clean)
 

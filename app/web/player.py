@@ -2,14 +2,17 @@
 
 `GET /api/cassettes/{path}/interactions/{n}/chunks?offset=&limit=` answers one window of chunks,
 each with the delta it applied (see app.playback), plus `before`: the message as it stood just
-before the window. A player can therefore open a 20,000-chunk stream at any chunk with a single
-small request, and the page never carries the whole stream.
+before the window, and `reply_to`: the message of its thread that the stream answers. A player can
+therefore open a 20,000-chunk stream at any chunk with a single small request, and the page never
+carries the whole stream.
 
 Registered ahead of the JSON API router, whose `/api/cassettes/{path:path}` would otherwise claim
 these URLs as cassette paths.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from fastapi import APIRouter, HTTPException
 from starlette.requests import Request
@@ -34,4 +37,5 @@ def api_chunks(request: Request, path: str) -> Response:
     offset = int_param(request, "offset", 0, 0, len(inter.chunks))
     limit = int_param(request, "limit", playback.WINDOW, 0, MAX_LIMIT)
     win = playback.window(inter, playback.cached_deltas(inter), offset, limit)
+    win = dataclasses.replace(win, reply_to=playback.reply_json(found.cassette, inter.index))
     return JSONBody(win.to_json())

@@ -11,7 +11,6 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-import orjson
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -19,9 +18,10 @@ from starlette.responses import HTMLResponse, Response
 import app
 from app import charts, playback
 from app.conversation.context import describe
+from app.model import dump_json
 from app.web import formatting, markup, urls
 from app.web.highlight import mark
-from app.web.transcript import safe_image_url
+from app.web.transcript import remote_image_url, safe_image_url
 
 
 def asset_dir(name: str) -> Path:
@@ -36,7 +36,7 @@ class JSONBody(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return dump_json(content)
 
 
 @lru_cache(maxsize=4)
@@ -51,6 +51,7 @@ def environment(templates: Path) -> Environment:
     env.filters.update(formatting.FILTERS)
     env.filters.update(markup.FILTERS)
     env.filters["safe_image"] = safe_image_url
+    env.filters["remote_image"] = remote_image_url
     env.filters["mark"] = mark
     env.globals.update(
         cassette_url=urls.cassette_url,

@@ -48,7 +48,7 @@ class Results:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "hits": [h.to_json() for h in self.hits],
+            "hits": [{**h.to_json(), "url": hit_url(h, self.q)} for h in self.hits],
             "total": self.shown_total,
             "total_capped": self.capped,
         }
@@ -79,12 +79,13 @@ def results(request: Request) -> Results:
 
 
 def hit_url(hit: SearchHit, q: str = "") -> str:
+    """The message inside its thread's section, with `?q=` so the page highlights the match."""
     version = hit.version or None
     if hit.message is not None:
         return message_url(hit.path, hit.message, version, q)
     if hit.interaction is not None:
         return interaction_url(hit.path, hit.interaction, version)
-    return message_url(hit.path, 0, version)
+    return message_url(hit.path, 0, version, q)
 
 
 def _facet_links(request: Request, res: Results) -> list[dict[str, Any]]:

@@ -6,14 +6,18 @@ browser is told to run only our own static scripts: no inline script, no framing
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import html
 import logging
+import secrets
 import time
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from starlette.datastructures import URL
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = "; ".join(
@@ -21,8 +25,9 @@ CSP = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        # Recorded image URLs (http/https, data:) are shown; nothing else is fetched off-site.
-        "img-src 'self' data: https: http:",
+        # Nothing is fetched off-site, recorded images included: a remote image in recorded
+        # Markdown is a link the reader may follow, never a request the page makes on view.
+        "img-src 'self' data:",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",
@@ -41,6 +46,10 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 TOKEN_COOKIE = "tapedeck_token"
+
+# Names that always mean this machine; a page on another name that resolves to 127.0.0.1 (DNS
+# rebinding) sends its own name as Host and is refused.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
 
 log = logging.getLogger("tapedeck.web")
 
@@ -81,12 +90,76 @@ class SecurityHeaders:
             await crash(scope, receive, send_with_headers)
 
 
+def host_name(header: str) -> str:
+    """The name part of a Host header: port dropped, brackets of an IPv6 literal dropped,
+    lower case, no trailing dot."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.rstrip(".")
+
+
+def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """Loopback names, the address the server binds to, and the names given with --allow-host."""
+    names = {host_name(n) for n in (bind, *extra) if n.strip()}
+    return frozenset(LOOPBACK_HOSTS | names)
+
+
+class HostGuard:
+    """Answers only requests whose Host names this server (see `allowed_hosts`): 400 otherwise,
+    as a page for a browser and JSON for anything else."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        given = request.headers.get("host", "")
+        if host_name(given) in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        detail = (
+            f"unknown Host {given[:200]!r}: this server answers only to its own names "
+            "(start it with --allow-host NAME to add one)"
+        )
+        response: Response
+        if "text/html" in request.headers.get("accept", ""):
+            body = (
+                "<!doctype html><title>Unknown host</title><h1>Unknown host</h1>"
+                f"<p>{html.escape(detail)}</p>"
+            )
+            response = HTMLResponse(body, status_code=400)
+        else:
+            response = JSONResponse({"detail": detail}, status_code=400)
+        await response(scope, receive, send)
+
+
+def cookie_name(scope: Scope) -> str:
+    """One cookie per port: browsers share cookies across ports of a host, and another server
+    on this machine must not be handed ours."""
+    server = scope.get("server") or ("", 0)
+    return f"{TOKEN_COOKIE}_{server[1] or 0}"
+
+
 class TokenGate:
     """Requires the token as `Authorization: Bearer`, the cookie, or `?token=` (which sets it)."""
 
     def __init__(self, app: ASGIApp, token: str) -> None:
+        if not token.strip():
+            raise ValueError("an empty auth token would let everyone in")
         self.app = app
         self.token = token
+        # The cookie holds a value derived from the token with a salt of this process, never the
+        # token itself: a cookie read elsewhere is not the token, and dies with the server.
+        self._cookie_value = hmac.new(
+            secrets.token_bytes(32), token.encode(), hashlib.sha256
+        ).hexdigest()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
@@ -103,7 +176,9 @@ class TokenGate:
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer ") and self._ok(auth[7:].strip()):
             return None
-        if self._ok(request.cookies.get(TOKEN_COOKIE, "")):
+        name = cookie_name(request.scope)
+        cookie = request.cookies.get(name, "")
+        if cookie and hmac.compare_digest(cookie.encode(), self._cookie_value.encode()):
             return None
         given = request.query_params.get("token")
         if given is not None and self._ok(given):
@@ -112,7 +187,7 @@ class TokenGate:
             # One leading slash only: `//host/...` would send the browser to another site.
             target = URL(path="/" + request.url.path.lstrip("/"), query=urlencode(rest))
             redirect = RedirectResponse(str(target), status_code=303)
-            redirect.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
+            redirect.set_cookie(name, self._cookie_value, httponly=True, samesite="strict")
             return redirect
         return JSONResponse(
             {"detail": "authentication required"},

@@ -13,3 +13,6 @@ class Settings:
     watch: bool = True
     # When set, every request must carry it (bearer header, cookie, or `?token=` once).
     auth_token: str | None = None
+    # Host header names answered (`tapedeck serve` always sets them: loopback, --host and
+    # --allow-host); None answers any Host, for an app embedded in tests or another server.
+    allowed_hosts: frozenset[str] | None = None

@@ -164,14 +164,22 @@ def _has_hit(msg: Message, terms: Sequence[str]) -> bool:
     return any(t in folded for t in terms)
 
 
+# Inline images larger than this are not drawn (the page would carry megabytes of base64).
+INLINE_IMAGE_LIMIT = 512 * 1024
+
+
 def safe_image_url(url: str | None) -> str | None:
-    """Only web and inline raster images are shown; anything else (svg, javascript:) is not."""
-    if not url:
-        return None
-    lower = url.lower()
-    if lower.startswith(("https://", "http://")) and not any(c in url for c in "\"'<> "):
+    """Only inline raster images are drawn; a remote one would be fetched on view (a tracking
+    pixel), so it is a link instead (`remote_image_url`), and svg or javascript: is neither."""
+    if url and len(url) <= INLINE_IMAGE_LIMIT and _SAFE_DATA_IMAGE.match(url):
         return url
-    if _SAFE_DATA_IMAGE.match(url):
+    return None
+
+
+def remote_image_url(url: str | None) -> str | None:
+    """A web image the reader may open by clicking; never loaded by the page itself."""
+    remote = url is not None and url.lower().startswith(("https://", "http://"))
+    if remote and url is not None and not any(c in url for c in "\"'<> "):
         return url
     return None
 

@@ -2,8 +2,8 @@
 
 A script is a list of `Call`s: the history the client sends (system prompt apart, then
 `(role, text)` turns) and the answer. Each `Shape` turns a call into the request and response
-bodies its API would record, so the same story is checked for OpenAI chat, Responses, Anthropic
-and Gemini without writing four fixtures by hand.
+bodies its API would record, so the same story is checked for OpenAI chat, Responses, Anthropic,
+Gemini, Bedrock Converse, Ollama and Cohere without writing seven fixtures by hand.
 """
 
 from __future__ import annotations
@@ -179,7 +179,84 @@ class Gemini:
         }
 
 
-SHAPES: list[Shape] = [OpenAIChat(), Responses(), Anthropic(), Gemini()]
+class BedrockConverse:
+    name, api = "bedrock_converse", "bedrock.converse"
+
+    def url(self) -> str:
+        return (
+            "https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1:0/converse"
+        )
+
+    def request(self, call: Call) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "messages": [{"role": r, "content": [{"text": t}]} for r, t in call.history],
+            "inferenceConfig": {"maxTokens": 512},
+        }
+        if call.system:
+            body["system"] = [{"text": call.system}]
+        return body
+
+    def response(self, call: Call) -> dict[str, Any]:
+        return {
+            "output": {"message": {"role": "assistant", "content": [{"text": call.answer}]}},
+            "stopReason": "end_turn",
+            "usage": {"inputTokens": 10, "outputTokens": 5, "totalTokens": 15},
+            "metrics": {"latencyMs": 100},
+        }
+
+
+class Ollama:
+    name, api = "ollama", "ollama.chat"
+
+    def url(self) -> str:
+        return "http://localhost:11434/api/chat"
+
+    def request(self, call: Call) -> dict[str, Any]:
+        msgs = [{"role": "system", "content": call.system}] if call.system else []
+        msgs += [{"role": r, "content": t} for r, t in call.history]
+        return {"model": "llama3.2", "messages": msgs, "stream": False}
+
+    def response(self, call: Call) -> dict[str, Any]:
+        return {
+            "model": "llama3.2",
+            "created_at": "2025-01-01T00:00:00Z",
+            "message": {"role": "assistant", "content": call.answer},
+            "done": True,
+            "done_reason": "stop",
+            "prompt_eval_count": 10,
+            "eval_count": 5,
+        }
+
+
+class Cohere:
+    name, api = "cohere", "cohere.chat"
+
+    def url(self) -> str:
+        return "https://api.cohere.com/v2/chat"
+
+    def request(self, call: Call) -> dict[str, Any]:
+        msgs = [{"role": "system", "content": call.system}] if call.system else []
+        msgs += [{"role": r, "content": t} for r, t in call.history]
+        return {"model": "command-r-plus", "messages": msgs}
+
+    def response(self, call: Call) -> dict[str, Any]:
+        return {
+            "id": "c1",
+            "message": {"role": "assistant", "content": [{"type": "text", "text": call.answer}]},
+            "finish_reason": "COMPLETE",
+            "usage": {"tokens": {"input_tokens": 10, "output_tokens": 5}},
+        }
+
+
+SHAPES: list[Shape] = [
+    OpenAIChat(),
+    Responses(),
+    Anthropic(),
+    Gemini(),
+    BedrockConverse(),
+    Ollama(),
+    Cohere(),
+]
 
 
 @dataclass

@@ -151,20 +151,42 @@ def test_recorded_html_and_mentions_cannot_render_or_notify() -> None:
     assert not re.search(r"(?<![\w`>/])@octocat", page.replace("<code>@octocat</code>", ""))
 
 
-def test_secrets_are_masked_in_text_arguments_and_results() -> None:
-    call = ToolCallPart("c1", "search", {"query": "x", "api_key": "tvly-" + "9" * 30})
-    result = ToolResultPart("c1", "search", json.dumps({"echo": KEY, "access_token": "a" * 40}))
-    md = cassette_markdown(
-        _cassette(
-            Message("user", (TextPart(f"my key is {KEY}"),), 0),
-            Message("assistant", (call,), 0),
-            Message("tool", (result,), 0),
-            Message("assistant", (TextPart("done"),), 0),
-        )
+def test_secrets_are_masked_in_text_arguments_and_results(tmp_path: Path) -> None:
+    """The Markdown is made from the decoded model, which is masked as a whole on decoding."""
+    call = {
+        "id": "c1",
+        "name": "search",
+        "arguments": {"query": "x", "api_key": "tvly-" + "9" * 30},
+    }
+    first = chat_request([{"role": "user", "content": f"my key is {KEY}"}])
+    token = "aB3kd9fJ2mZ8qP1xW7vN4tR6yH0sL5cE"  # one repeated letter would read as a placeholder
+    result = json.dumps({"echo": KEY, "access_token": token})
+    second = chat_request(
+        [
+            {"role": "user", "content": f"my key is {KEY}"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": "c1",
+                        "type": "function",
+                        "function": {"name": "search", "arguments": json.dumps(call["arguments"])},
+                    }
+                ],
+            },
+            {"role": "tool", "tool_call_id": "c1", "content": result},
+        ]
     )
+    path = tmp_path / "leaky.yaml"
+    path.write_text(
+        govcr([(first, chat_response(tool_calls=[call])), (second, chat_response("done"))])
+    )
+    md = CliRunner().invoke(main, ["show", str(path), "--format", "markdown"]).stdout
+    assert "done" in md  # decoded: the checks below mean something
     assert KEY not in md
     assert "9" * 30 not in md
-    assert "a" * 40 not in md
+    assert token[4:] not in md
     assert "my key is sk-p…" in md
     assert '"api_key": "tvly…"' in md
 
@@ -266,3 +288,46 @@ def test_the_bundled_agent_loop_reads_as_markdown() -> None:
     assert "<details><summary>Reasoning</summary>" in page
     assert "<code>get_weather</code>" in page
     assert "(error)" in out
+
+
+def test_threads_get_headings_and_a_retry_says_what_it_repeats(tmp_path: Path) -> None:
+    """A side call (a title generator) between two turns, and a retried last turn."""
+    question = {"role": "user", "content": "Weather in Rome?"}
+    later = [question, {"role": "assistant", "content": "Sunny."}]
+    later.append({"role": "user", "content": "And tomorrow?"})
+    title = {"role": "user", "content": "Write a 3-word title for: Weather in Rome?"}
+    path = tmp_path / "threads.yaml"
+    path.write_text(
+        govcr(
+            [
+                (chat_request([question]), chat_response("Sunny.")),
+                (chat_request([title]), chat_response("Roman Weather Today")),
+                (chat_request(later), chat_response("Rain.")),
+                (chat_request(later), chat_response("Rain, again.")),
+            ]
+        )
+    )
+    code_, out, err = _run("show", str(path), "--format", "markdown")
+    assert code_ == 0, err
+    headings = [line for line in out.splitlines() if line.startswith("#")]
+    assert [h.split(" · ")[0] for h in headings] == [
+        "# `threads.yaml`",
+        "## Thread 0: Weather in Rome?",
+        "### #0",
+        "#### User",
+        "#### Assistant",
+        "## Thread 1: Write a 3-word title for: Weather in Rome?",
+        "### #1",
+        "#### User",
+        "#### Assistant",
+        "## Thread 0: Weather in Rome? (continued)",
+        "### #2",
+        "#### User",
+        "#### Assistant",
+        "### #3",
+        "#### Assistant",
+    ]
+    assert "go-vcr-v2 · 4 interactions · 2 threads" in out
+    assert headings[-2].endswith(" · retry of #2")
+    code_, one, _ = _run("show", str(path), "--format", "markdown", "--interaction", "1")
+    assert "\n\nThread 1: Write a 3-word title for: Weather in Rome?\n\n" in one

@@ -13,6 +13,7 @@ from app.formats import BYTE_READERS, DOC_READERS, READERS
 from app.formats.base import ReadError, ReadLimits
 from app.formats.document import parse_document
 from app.formats.fields import GZIP_MAGIC, gunzip
+from app.index.scan import CASSETTE_SUFFIXES, is_candidate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 FILES = sorted(p for p in FIXTURES.iterdir() if p.is_file())
@@ -47,3 +48,24 @@ def test_every_reader_has_a_fixture() -> None:
 def test_reader_names_are_unique() -> None:
     names = [r.name for r in READERS]
     assert len(names) == len(set(names))
+
+
+README = (FIXTURES.parents[2] / "README.md").read_text()
+SAMPLES = FIXTURES.parents[2] / "cassettes" / "formats"
+
+
+def test_readme_lists_every_format() -> None:
+    table = README.split("## Formats", 1)[1].split("\n## ", 1)[0]
+    missing = [r.name for r in READERS if r.name != "pasted" and f"`{r.name}`" not in table]
+    assert missing == []
+
+
+def test_every_fixture_and_sample_is_indexed() -> None:
+    names = [p.name for p in FILES] + [p.name for p in SAMPLES.iterdir()]
+    assert [n for n in names if not is_candidate(n)] == []
+
+
+def test_readme_names_the_indexed_extensions() -> None:
+    rule = README.split("**Which files are cassettes.**", 1)[1].split("are read", 1)[0]
+    listed = set(rule.replace("\n", " ").split("`")[1].split())
+    assert listed == CASSETTE_SUFFIXES

@@ -46,7 +46,7 @@ def decoded_text(name: str) -> str:
 
 def test_window_json(client: TestClient) -> None:
     body = client.get(GROQ, params={"offset": 2, "limit": 3}).json()
-    assert set(body) == {"total", "offset", "chunks", "time_basis", "before"}
+    assert set(body) == {"total", "offset", "chunks", "time_basis", "before", "reply_to"}
     assert body["offset"] == 2
     assert [c["seq"] for c in body["chunks"]] == [2, 3, 4]
     assert set(body["chunks"][0]) == {

@@ -24,14 +24,15 @@ from tests.review.helpers import commit_all, git, init_repo
 from tests.security.planted import (
     POSITIONS,
     SECRET_ALPHABET,
-    is_body_field,
+    interaction_count,
     leaked,
     planted_cassette,
     random_secret,
+    shaped,
 )
 
 
-def web_outputs(client: TestClient, path: str) -> str:
+def web_outputs(client: TestClient, path: str, interactions: int = 3) -> str:
     """Every page and JSON answer that can show this cassette, concatenated."""
     urls = [
         "/",
@@ -40,12 +41,15 @@ def web_outputs(client: TestClient, path: str) -> str:
         f"/api/cassettes/{path}",
         "/search?q=planet",
         "/api/search?q=planet",
+        "/search?q=ada",  # tool arguments and results: their snippets come from the index
+        "/api/search?q=ada",
+        "/api/search?q=key",
         "/usage",
         "/usage.csv",
         "/api/usage?group_by=cassette",
         "/errors",
     ]
-    for n in (0, 1, 2):
+    for n in range(interactions):
         urls += [
             f"/cassettes/{path}/interactions/{n}",
             f"/api/cassettes/{path}/interactions/{n}",
@@ -85,13 +89,17 @@ _names = itertools.count()
 def test_random_secret_in_any_position_never_shows(
     served: tuple[TestClient, Path], position: str, secret: str
 ) -> None:
-    assume(not (is_body_field(position) and is_placeholder(secret)))
+    value = shaped(position, secret)
+    assume(not is_placeholder(value))
     client, root = served
     name = f"c{next(_names)}.yaml"
-    # One character longer, so the refresh sees a new size even within one mtime tick.
-    control = everything_shown(client, root, name, {position: "~" * (len(secret) + 1)})
-    shown = everything_shown(client, root, name, {position: secret})
-    assert leaked(shown, [secret], control) == [], position
+    # Another value of the same shape, one character longer, so the refresh sees a new size
+    # even within one mtime tick.
+    other = shaped(position, random_secret(len(secret)))
+    other = other[:-1] + ("9" if other[-1] != "9" else "8") + other[-1]
+    control = everything_shown(client, root, name, {position: other})
+    shown = everything_shown(client, root, name, {position: value})
+    assert leaked(shown, [value], control) == [], position
 
 
 def everything_shown(client: TestClient, root: Path, name: str, planted: dict[str, str]) -> str:
@@ -103,7 +111,8 @@ def everything_shown(client: TestClient, root: Path, name: str, planted: dict[st
     show_text = CliRunner().invoke(main, ["show", str(path)])
     assert show_json.exit_code == 0, show_json.output
     assert "Jupiter." in show_text.stdout  # the cassette decoded: the check below means something
-    return "\n".join([show_json.output, show_text.output, web_outputs(client, name)])
+    pages = web_outputs(client, name, interaction_count(planted))
+    return "\n".join([show_json.output, show_text.output, pages])
 
 
 @pytest.fixture
@@ -112,8 +121,8 @@ def all_planted(tmp_path: Path) -> tuple[Path, list[str]]:
     repo = init_repo(tmp_path / "repo")
     (repo / "cassettes").mkdir()
     cassette = repo / "cassettes" / "chat.yaml"
-    old = {p: random_secret() for p in POSITIONS}
-    new = {p: random_secret() for p in POSITIONS}
+    old = {p: shaped(p, random_secret()) for p in POSITIONS}
+    new = {p: shaped(p, random_secret()) for p in POSITIONS}
     cassette.write_text(planted_cassette(old, reply="Jupiter."))
     commit_all(repo, "base")
     git(repo, "branch", "base")
@@ -157,7 +166,7 @@ def test_no_secret_in_any_page(all_planted: tuple[Path, list[str]], tmp_path: Pa
     )
     with TestClient(app) as client:
         assert app.state.live.ready.wait(30)
-        pages = web_outputs(client, "chat.yaml")
+        pages = web_outputs(client, "chat.yaml", interaction_count(dict.fromkeys(POSITIONS, "x")))
     assert "Jupiter, by far." in pages
     assert leaked(pages, planted) == []
 

@@ -83,7 +83,7 @@ def test_token_from_env_closes_the_server(
     )
     assert app is not None
     assert TOKEN not in result.output  # the token is never printed
-    with TestClient(app, follow_redirects=False) as client:
+    with TestClient(app, base_url="http://127.0.0.1:8000", follow_redirects=False) as client:
         assert app.state.live.ready.wait(30)
         for url in ("/", "/api/cassettes", "/cassettes/chat.yaml", "/healthz", "/usage.csv"):
             denied = client.get(url)
@@ -102,6 +102,8 @@ def test_token_from_env_closes_the_server(
         cookie = first.headers["set-cookie"].lower()
         assert "httponly" in cookie
         assert "samesite=strict" in cookie
+        assert cookie.startswith("tapedeck_token_8000=")  # one name per port
+        assert TOKEN.lower() not in cookie  # a derived value, never the token
         assert client.get("/cassettes/chat.yaml").status_code == 200  # the cookie now carries it
 
 
@@ -171,3 +173,128 @@ def test_token_redirect_stays_on_this_server(tmp_path: Path, root: Path) -> None
             assert location.startswith("/")
             assert not location.startswith("//"), location
             assert urlsplit(location).netloc == ""
+
+
+def raw_get(base: str, target: str, host: str, accept: str = "*/*", cookie: str = "") -> Any:
+    """One request with exactly the Host header given, as a rebinding page's browser sends it."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
+    conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+    conn.putheader("Host", host)
+    conn.putheader("Accept", accept)
+    if cookie:
+        conn.putheader("Cookie", cookie)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read().decode("utf-8", "replace")
+    conn.close()
+    return response.status, response.getheader("content-type") or "", body, response
+
+
+def served_app(root: Path, tmp_path: Path, args: list[str], env: dict[str, str]) -> FastAPI:
+    """The app exactly as `tapedeck serve ARGS` builds it (its server is not started)."""
+    started: dict[str, Any] = {}
+    serve = importlib.import_module("app.cli.serve")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(serve, "open_socket", lambda host, port: serve_open("127.0.0.1", 0))
+    mp.setattr(serve, "run_server", lambda app, sock: started.update(app=app))
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["serve", str(root), "--index", str(tmp_path / "h.sqlite3"), "--no-watch", *args],
+            env=env,
+        )
+    finally:
+        mp.undo()
+    assert result.exit_code == 0, result.output
+    app: FastAPI = started["app"]
+    return app
+
+
+def test_dns_rebinding_only_own_host_names_are_answered(tmp_path: Path, root: Path) -> None:
+    app = served_app(root, tmp_path, ["--allow-host", "deck.example.internal"], {})
+    with running(app) as url:
+        port = urlsplit(url).port
+        for host in (
+            "localhost",
+            f"localhost:{port}",
+            "127.0.0.1",
+            f"127.0.0.1:{port}",
+            "[::1]",
+            f"[::1]:{port}",
+            "LOCALHOST.",
+            "deck.example.internal:80",
+        ):
+            status, _, body, _ = raw_get(url, "/api/cassettes", host)
+            assert status == 200, host
+            assert "chat.yaml" in body
+        for host in (
+            "attacker.example",
+            f"attacker.example:{port}",
+            "127.0.0.1.nip.io",
+            "localhost.attacker.example",
+            "",
+            "[::2]",
+            "0.0.0.0",
+        ):
+            for target in ("/", "/api/cassettes", "/cassettes/chat.yaml", "/healthz"):
+                status, kind, body, response = raw_get(url, target, host)
+                assert status == 400, (host, target)
+                assert kind.startswith("application/json")
+                assert "chat.yaml" not in body
+                assert hostile.GOOD_REPLY not in body
+                assert response.getheader("x-content-type-options") == "nosniff"
+            status, kind, body, _ = raw_get(url, "/", "attacker.example", accept="text/html")
+            assert status == 400
+            assert kind.startswith("text/html")
+            assert "Unknown host" in body
+            assert "--allow-host" in body
+
+
+def test_the_bound_host_is_answered(tmp_path: Path, root: Path) -> None:
+    app = served_app(root, tmp_path, ["--host", "192.0.2.7"], {})
+    with TestClient(app, base_url="http://192.0.2.7:8000") as client:
+        assert app.state.live.ready.wait(30)
+        assert client.get("/api/cassettes").status_code == 200
+    with TestClient(app, base_url="http://other.example:8000") as client:
+        assert client.get("/api/cassettes").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["--auth-token", ""], {}),
+        (["--auth-token", "   "], {}),
+        ([], {"TAPEDECK_AUTH_TOKEN": ""}),
+    ],
+)
+def test_an_empty_token_is_a_usage_error(
+    tmp_path: Path, root: Path, args: list[str], env: dict[str, str]
+) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["serve", str(root), "--index", str(tmp_path / "e.sqlite3"), "--no-watch", *args],
+        env=env,
+    )
+    assert result.exit_code == 2, result.output
+    assert "empty" in result.output
+
+
+def test_the_cookie_is_derived_scoped_and_per_port(tmp_path: Path, root: Path) -> None:
+    app = served_app(root, tmp_path, [], {"TAPEDECK_AUTH_TOKEN": TOKEN})
+    with running(app) as url:
+        port = urlsplit(url).port
+        status, _, _, response = raw_get(url, f"/?token={TOKEN}", f"127.0.0.1:{port}")
+        assert status == 303
+        set_cookie = response.getheader("set-cookie") or ""
+        name, _, rest = set_cookie.partition("=")
+        value = rest.split(";", 1)[0]
+        assert name == f"tapedeck_token_{port}"
+        assert TOKEN not in set_cookie
+        assert "httponly" in set_cookie.lower()
+        assert "samesite=strict" in set_cookie.lower()
+        ok = raw_get(url, "/api/cassettes", f"127.0.0.1:{port}", cookie=f"{name}={value}")
+        assert ok[0] == 200
+        # The raw token as a cookie, or our cookie under another port's name, opens nothing.
+        for cookie in (f"{name}={TOKEN}", f"tapedeck_token_1={value}", f"tapedeck_token={TOKEN}"):
+            assert raw_get(url, "/api/cassettes", f"127.0.0.1:{port}", cookie=cookie)[0] == 401

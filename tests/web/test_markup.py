@@ -39,8 +39,9 @@ def test_fenced_code_is_highlighted_and_escaped() -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("https://example.com/a.png", True),
-        ("http://example.com/a.png", True),
+        # Remote images are links to click (remote_image_url), never drawn: see test_remote_images.
+        ("https://example.com/a.png", False),
+        ("http://example.com/a.png", False),
         ("data:image/png;base64,iVBORw0KGgo=", True),
         ("data:image/svg+xml;base64,PHN2Zz4=", False),
         ("javascript:alert(1)", False),

@@ -81,7 +81,7 @@ def test_serve_listens_before_it_prints_the_url_and_the_index(
     assert "read-only" in lines[2]
     assert "sqlite3" in lines[2]
     assert "datasette" in lines[2]
-    with TestClient(captured["app"]) as client:
+    with TestClient(captured["app"], base_url=f"http://127.0.0.1:{port}") as client:
         assert captured["app"].state.live.ready.wait(30)
         assert client.get("/healthz").json()["cassettes"] == 6
 
@@ -159,7 +159,7 @@ def test_serve_beyond_loopback_warns_and_takes_a_token_from_env(
     assert "warning: listening on 0.0.0.0" in result.output
     assert captured["address"][0] == "0.0.0.0"
     assert captured["app"].state.settings.auth_token == "tok-123"
-    with TestClient(captured["app"]) as client:
+    with TestClient(captured["app"], base_url="http://127.0.0.1:8000") as client:
         assert client.get("/healthz").status_code == 401
 
 

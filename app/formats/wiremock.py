@@ -1,0 +1,131 @@
+"""WireMock stub mappings: one `{request, response}` stub per file, or `{mappings: [...]}`.
+
+A stub describes what to match, not one recorded exchange: the request has `method`, one of
+`url` / `urlPath` / `urlPattern` / `urlPathPattern` (a path, no host) and `bodyPatterns`; the
+request body is known only when a pattern is an exact `equalToJson` / `equalTo`. The response
+body is `body` (text), `jsonBody` (data), `base64Body`, or `bodyFileName`, a file under
+`__files/` that is not part of this document. A missing status means 200, as in WireMock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.formats.base import RawCassette, ReadContext
+from app.formats.build import CassetteBuilder
+from app.formats.fields import body_bytes, extra_keys, mapping, status_code, text, unbase64
+from app.model import Headers
+
+_URL_KEYS = ("url", "urlPath", "urlPattern", "urlPathPattern")
+_STUB_KEYS = frozenset(
+    {"id", "uuid", "name", "request", "response", "persistent", "insertionIndex", "priority"}
+    | {"scenarioName", "requiredScenarioState", "newScenarioState", "metadata"}
+)
+_REQUEST_KEYS = frozenset({"method", "headers", "bodyPatterns", "queryParameters", *_URL_KEYS})
+_RESPONSE_KEYS = frozenset(
+    {"status", "statusMessage", "headers", "body", "jsonBody", "base64Body", "bodyFileName"}
+    | {"fixedDelayMilliseconds", "transformers", "transformerParameters"}
+)
+_EXACT = ("equalToJson", "equalTo", "binaryEqualTo")
+_STUB_ONLY = _STUB_KEYS - {"request", "response"}
+
+
+def _stubs(doc: Any) -> list[Any] | None:
+    if isinstance(doc, dict) and isinstance(doc.get("mappings"), list):
+        return list(doc["mappings"])
+    if _is_stub(doc):
+        return [doc]
+    return None
+
+
+def _is_stub(doc: Any) -> bool:
+    if not isinstance(doc, dict):
+        return False
+    request, response = doc.get("request"), doc.get("response")
+    if not isinstance(request, dict) or not isinstance(response, dict):
+        return False
+    if set(doc) & _STUB_ONLY or set(response) & {"jsonBody", "bodyFileName", "base64Body"}:
+        return True  # keys only WireMock writes
+    if set(request) & {"urlPath", "urlPattern", "urlPathPattern", "bodyPatterns"}:
+        return True
+    return text(request.get("url")).startswith("/")  # a path: stubs never name the host
+
+
+def _request_headers(value: Any) -> Headers:
+    """`{name: {equalTo: value}}` matchers; only exact values are kept as header values."""
+    pairs = []
+    for name, matcher in mapping(value).items():
+        value = matcher.get("equalTo") if isinstance(matcher, dict) else matcher
+        if value is not None:
+            pairs.append((text(name), text(value)))
+    return tuple(pairs)
+
+
+def _response_headers(value: Any) -> Headers:
+    pairs: list[tuple[str, str]] = []
+    for name, values in mapping(value).items():
+        for v in values if isinstance(values, list) else [values]:
+            pairs.append((text(name), text(v)))
+    return tuple(pairs)
+
+
+def _request_body(patterns: Any) -> bytes | None:
+    for pattern in patterns if isinstance(patterns, list) else []:
+        for key in _EXACT:
+            if isinstance(pattern, dict) and pattern.get(key) is not None:
+                value = pattern[key]
+                return unbase64(value) if key == "binaryEqualTo" else body_bytes(value)
+    return None
+
+
+def _response_body(response: dict[str, Any]) -> bytes | None:
+    if response.get("jsonBody") is not None:
+        return body_bytes(response["jsonBody"])
+    if response.get("base64Body") is not None:
+        return unbase64(response["base64Body"])
+    return body_bytes(response.get("body"))
+
+
+class WireMockReader:
+    name = "wiremock"
+
+    def detect(self, doc: Any) -> bool:
+        return _stubs(doc) is not None
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        out = CassetteBuilder(self.name, ctx, frozenset({"url"}))
+        if isinstance(doc, dict) and "mappings" in doc:
+            out.unread(extra_keys("", doc, frozenset({"mappings", "meta"})))
+        for stub in _stubs(doc) or []:
+            stub = mapping(stub)
+            request, response = mapping(stub.get("request")), mapping(stub.get("response"))
+            index = len(out.interactions)
+            patterns = request.get("bodyPatterns")
+            body = _request_body(patterns)
+            if body is None and patterns:
+                out.warn(f"interaction {index}: the request body is matched by a pattern only")
+            if response.get("bodyFileName") is not None:
+                out.warn(
+                    f"interaction {index}: the response body is in the file "
+                    f"{text(response['bodyFileName'])!r} beside the mapping, not read"
+                )
+            status = response.get("status", 200 if response else None)
+            out.add(
+                method=text(request.get("method") or "ANY"),
+                url=next((text(request[k]) for k in _URL_KEYS if request.get(k)), ""),
+                request_headers=_request_headers(request.get("headers")),
+                request_body=body,
+                status=status_code(status),
+                response_headers=_response_headers(response.get("headers")),
+                response_body=_response_body(response),
+                id=text(stub.get("id") or stub.get("uuid")) or None,
+                unread=[
+                    *extra_keys("", stub, _STUB_KEYS),
+                    *extra_keys("request", request, _REQUEST_KEYS),
+                    *extra_keys("response", response, _RESPONSE_KEYS),
+                ],
+            )
+        return out.result()
+
+
+WIREMOCK = WireMockReader()
