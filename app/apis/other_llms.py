@@ -27,7 +27,7 @@ from app.model import ApiError, Message, Part, Role, TextPart, UnknownPart
 _TURN = re.compile(r"\n\n(Human|Assistant):")
 
 
-def _anthropic_prompt(req: dict[str, Any]) -> list[Message]:
+def anthropic_prompt(req: dict[str, Any]) -> list[Message]:
     """Split the `\\n\\nHuman: ... \\n\\nAssistant:` transcript back into turns."""
     prompt = req.get("prompt")
     if not isinstance(prompt, str):
@@ -59,7 +59,7 @@ ANTHROPIC_COMPLETE = PromptDecoder(
     "anthropic.complete",
     "anthropic",
     lambda ex: ex.path.rstrip("/").endswith("/v1/complete") and "prompt" in obj(ex.request_json),
-    _anthropic_prompt,
+    anthropic_prompt,
     _anthropic_read,
 )
 
