@@ -148,15 +148,24 @@ _HF_MODEL = re.compile(r"^(?:/hf-inference)?/models/(.+?)/?$")
 _HF_OUTPUTS = ("generated_text", "translation_text", "summary_text")
 
 
-def _hf_read(doc: Any) -> Piece:
-    """A whole response is `[{generated_text}]`; a TGI stream event is `{token: {text}}`."""
+def hf_read(doc: Any) -> Piece:
+    """A whole response is `[{generated_text}]`; a TGI stream event is `{token: {text}}`.
+
+    SageMaker JumpStart containers add older shapes: `{generated_texts: [...]}` and Llama-2
+    chat's `[{generation: {role, content}}]`."""
     if isinstance(doc, list):
         doc = next(dicts(doc), {})
     doc = obj(doc)
     details = obj(doc.get("details"))
     token = obj(doc.get("token"))
+    generation = doc.get("generation")
+    texts = doc.get("generated_texts")
     if token:
         text = None if token.get("special") else token.get("text")
+    elif isinstance(generation, dict):
+        text = generation.get("content")
+    elif isinstance(texts, list) and texts:
+        text = texts[0]
     else:
         text = next((doc[k] for k in _HF_OUTPUTS if isinstance(doc.get(k), str)), None)
     return Piece(
@@ -180,6 +189,6 @@ HUGGINGFACE = PromptDecoder(
         and "inputs" in obj(ex.request_json)
     ),
     lambda req: user_prompt(req.get("inputs")),
-    _hf_read,
+    hf_read,
     _hf_model,
 )
