@@ -427,7 +427,7 @@ def _field_hits(text: str, triggers: list[int], form: bool) -> list[Hit]:
         if quote < 0:
             continue
         depth = 0
-        while quote - depth > 0 and text[quote - depth - 1] == "\\":
+        while depth <= 15 and quote - depth > 0 and text[quote - depth - 1] == "\\":
             depth += 1
         start = quote - depth
         if start in tried or depth > 15:
