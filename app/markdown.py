@@ -22,6 +22,7 @@ from typing import Any
 
 from app.model import (
     Cassette,
+    CitationPart,
     Interaction,
     MediaPart,
     Message,
@@ -194,9 +195,23 @@ def part_blocks(part: Part) -> Iterator[str]:
     elif isinstance(part, MediaPart):
         where = code(part.url) if part.url else "inline data, not repeated"
         yield f"*{part.type}* {escape(part.media_type or '')} ({where})"
+    elif isinstance(part, CitationPart):
+        yield "- " + _citation(part)
     elif isinstance(part, UnknownPart):
         yield "**Not understood**, kept as recorded:"
         yield fenced(_json(part.raw), "json")
+
+
+def _citation(part: CitationPart) -> str:
+    """A source as one list item: a link when it has a url (angle-bracketed, so any character
+    in it stays part of the link), its title, and the cited passage."""
+    label = escape(part.title or part.url or "source")
+    url = "%20".join((part.url or "").replace("<", "%3C").replace(">", "%3E").split())
+    linked = url.startswith(("https://", "http://"))
+    head = f"Source: [{label}](<{url}>)" if linked else f"Source: {label}"
+    if part.url and not linked:
+        head += f" ({code(part.url)})"
+    return head + (f" — “{text(part.text)}”" if part.text else "")
 
 
 def _result_block(content: str) -> str:

@@ -481,6 +481,9 @@
       pre.textContent = partial ? p.arguments : (typeof p.arguments === "string" ? p.arguments : JSON.stringify(p.arguments, null, 2));
       box.appendChild(pre);
       if (!partial && p.arguments_error) box.appendChild(el("p", "small warn", p.arguments_error));
+    } else if (p.type === "citation") {
+      box.appendChild(el("span", "badge", "source"));
+      box.appendChild(el("span", "small", " " + (p.title || p.url || "") + (p.text ? " “" + p.text + "”" : "")));
     } else if (p.type === "tool_result") {
       box.appendChild(el("span", "badge", "tool result" + (p.is_error ? " (error)" : "")));
       box.appendChild(el("div", "pl-text", p.content));

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import finish_reason
+from app.apis.citations import grounding_parts
 from app.apis.gemini_parts import continues_text, parts_of, request_messages, request_tools
 from app.apis.native_parts import (
     first,
@@ -121,7 +122,8 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
         cand = candidates[0] if isinstance(candidates[0], dict) else {}
         content = cand.get("content")
         raw_parts = content.get("parts") if isinstance(content, dict) else None
-        parts = tuple(parts_of(_merge_text(raw_parts), {}))
+        grounding = grounding_parts(first(cand, "groundingMetadata", "grounding_metadata"))
+        parts = (*parts_of(_merge_text(raw_parts), {}), *grounding)
         out.response = Message("assistant", parts)
         reason = first(cand, "finishReason", "finish_reason")
         name = _FINISH_NUMBERS.get(reason, reason) if isinstance(reason, int) else reason

@@ -29,6 +29,7 @@ from app.apis.chat_parts import (
     text_of,
     tool_call,
 )
+from app.apis.citations import plain
 from app.model import Chunk as ModelChunk
 from app.model import (
     ChunkKind,
@@ -184,7 +185,8 @@ def _content_item(item: Any) -> list[Part]:
 
 
 def assistant_parts(msg: dict[str, Any]) -> list[Part]:
-    """An assistant message (history or response): reasoning, content, refusal, tool calls."""
+    """An assistant message (history or response): reasoning, content, refusal, tool calls,
+    then the sources it cites (web search models' `annotations`)."""
     parts: list[Part] = _reasoning_parts(msg)
     parts.extend(content_parts(msg.get("content")))
     if msg.get("refusal"):
@@ -200,6 +202,7 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
     legacy = msg.get("function_call")
     if isinstance(legacy, dict):
         parts.append(tool_call(None, legacy.get("name"), legacy.get("arguments")))
+    parts.extend(plain(dicts(msg.get("annotations"))))
     return parts
 
 

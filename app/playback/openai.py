@@ -21,6 +21,7 @@ from typing import Any
 
 from app.apis import openai_responses
 from app.apis.chat_parts import StreamEvent, api_error, as_dict, as_int, dicts, text_of, tool_call
+from app.apis.citations import plain
 from app.apis.openai_chat import call_position, chat_usage, content_parts
 from app.apis.openai_legacy import stream_choices
 from app.apis.openai_responses_items import item_parts
@@ -48,6 +49,7 @@ class ChatView(ops.View):
         self.content: list[dict[str, Any]] = []
         self.calls: list[dict[str, Any]] = []
         self.slot: dict[int, int] = {}
+        self.cited = 0  # sources shown, from SOURCES_SLOT on
 
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         if not isinstance(payload, dict):
@@ -88,6 +90,16 @@ class ChatView(ops.View):
             out.extend(self._call(item))
         if isinstance(delta.get("function_call"), dict):
             out.extend(self._call({"index": 0, "function": delta["function_call"]}))
+        if delta.get("annotations"):
+            out.extend(self._annotations(delta["annotations"]))
+        return out
+
+    def _annotations(self, raw: Any) -> ops.Delta:
+        """The latest `annotations` replace earlier ones, as in the decoder's fold."""
+        parts = plain(dicts(raw))
+        out = [ops.part(ops.SOURCES_SLOT + i, p) for i, p in enumerate(parts)]
+        out.extend(ops.remove(ops.SOURCES_SLOT + i) for i in range(len(parts), self.cited))
+        self.cited = len(parts)
         return out
 
     def _plain_reasoning(self, delta: dict[str, Any]) -> ops.Delta:

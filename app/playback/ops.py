@@ -38,7 +38,7 @@ Delta: TypeAlias = list[Op]
 # Applier state: {"parts": {slot: part}, "usage", "usage_raw", "finish", "finish_raw", "error"}.
 State: TypeAlias = dict[str, Any]
 
-# Slot for the list of cited sources an API attaches after the answer: always last.
+# First slot of the cited sources an API attaches after the answer (one slot each): always last.
 SOURCES_SLOT = 10**9
 
 
