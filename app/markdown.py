@@ -120,6 +120,9 @@ def _interaction_blocks(c: Cassette, it: Interaction) -> Iterator[str]:
         yield from message_blocks(msg)
     if it.response is not None:
         yield from message_blocks(it.response)
+    for n, alt in enumerate(it.alternatives, 2):
+        yield f"### Alternative answer {n} of {len(it.alternatives) + 1}"
+        yield from list(message_blocks(alt))[1:]
     yield from _outcome(it)
 
 

@@ -198,6 +198,9 @@ class Interaction:
     # keep history on the server (Responses `previous_response_id`): threads follow them.
     response_id: str | None = None
     previous_response_id: str | None = None
+    # The other answers of a request for several (`n` > 1 choices, Gemini candidates), in the
+    # API's order; `response` is the first.
+    alternatives: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from app.model import (
     Chunk,
+    CitationPart,
     Headers,
     Interaction,
     Message,
@@ -774,6 +775,13 @@ class _Scan:
             return _replaced(part, content=self.text(part.content, f"{where} tool result"))
         if isinstance(part, UnknownPart):
             return _replaced(part, raw=self.tree(part.raw, f"{where} part"))
+        if isinstance(part, CitationPart):
+            return _replaced(
+                part,
+                text=self.text(part.text, f"{where} citation") if part.text else part.text,
+                title=self.text(part.title, f"{where} citation") if part.title else part.title,
+                url=self.url(part.url, f"{where} citation") if part.url else part.url,
+            )
         if part.url is not None:
             return _replaced(part, url=self.url(part.url, f"{where} media"))
         return part
@@ -824,6 +832,10 @@ class _Scan:
                 it.messages,
             ),
             response=self.message(it.response, "response") if it.response else it.response,
+            alternatives=_same_or(
+                tuple(self.message(m, f"alternative {i}") for i, m in enumerate(it.alternatives)),
+                it.alternatives,
+            ),
             tools=_same_or(tuple(self.tool(t) for t in it.tools), it.tools),
             error=error,
             usage=usage,

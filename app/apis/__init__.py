@@ -161,6 +161,7 @@ def _decode_unmasked(raw: RawInteraction) -> Interaction:
         response_body=body_text(raw.response.body),
         response_id=decoded.response_id,
         previous_response_id=decoded.previous_response_id,
+        alternatives=tuple(decoded.alternatives),
     )
 
 

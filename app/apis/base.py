@@ -37,6 +37,7 @@ class Decoded:
     warnings: list[Note] = field(default_factory=list)
     response_id: str | None = None
     previous_response_id: str | None = None
+    alternatives: list[Message] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

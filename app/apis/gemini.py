@@ -26,7 +26,7 @@ from app.model import (
     ChunkKind,
     FinishReason,
     Message,
-    Note,
+    Part,
     ToolCallPart,
 )
 from app.streams import Frame
@@ -117,14 +117,10 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
         out.usage = usage_of(usage)
     candidates = body.get("candidates")
     if isinstance(candidates, list) and candidates:
-        if len(candidates) > 1:
-            out.warnings.append(Note(f"{len(candidates)} candidates; showing the first"))
         cand = candidates[0] if isinstance(candidates[0], dict) else {}
-        content = cand.get("content")
-        raw_parts = content.get("parts") if isinstance(content, dict) else None
-        grounding = grounding_parts(first(cand, "groundingMetadata", "grounding_metadata"))
-        parts = (*parts_of(_merge_text(raw_parts), {}), *grounding)
+        parts = _candidate_parts(cand)
         out.response = Message("assistant", parts)
+        out.alternatives = [Message("assistant", _candidate_parts(c)) for c in candidates[1:]]
         reason = first(cand, "finishReason", "finish_reason")
         name = _FINISH_NUMBERS.get(reason, reason) if isinstance(reason, int) else reason
         out.finish_reason, _ = finish_reason(name)
@@ -139,6 +135,15 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
     if isinstance(block, str):
         out.finish_reason, out.finish_reason_raw = "content_filter", block
         out.error = out.error or ApiError("prompt_blocked", f"prompt blocked: {block}")
+
+
+def _candidate_parts(cand: Any) -> tuple[Part, ...]:
+    """A candidate's answer: its parts, then the sources it was grounded on."""
+    cand = cand if isinstance(cand, dict) else {}
+    content = cand.get("content")
+    raw_parts = content.get("parts") if isinstance(content, dict) else None
+    grounding = grounding_parts(first(cand, "groundingMetadata", "grounding_metadata"))
+    return (*parts_of(_merge_text(raw_parts), {}), *grounding)
 
 
 def _merge_text(raw: Any) -> Any:
@@ -198,24 +203,27 @@ def fold_stream(ex: Exchange, out: Decoded) -> dict[str, Any]:
             if key != "candidates":
                 snapshot[key] = value  # usage is cumulative: the last one wins
         cands = chunk.get("candidates")
-        head = cands[0] if isinstance(cands, list) and cands and isinstance(cands[0], dict) else {}
-        content = head.get("content")
-        new = content.get("parts") if isinstance(content, dict) else None
-        new = new if isinstance(new, list) else []
-        parts.extend(new)
-        cand.update({k: v for k, v in head.items() if k != "content"})
-        if isinstance(cands, list) and len(cands) > 1:
-            extra.append(len(cands))
-        return _kind(new, head, chunk)
+        kind: ChunkKind | None = None
+        for pos, head in enumerate(cands if isinstance(cands, list) else []):
+            if not isinstance(head, dict):
+                continue
+            at = head.get("index")
+            at = at if isinstance(at, int) else pos
+            content = head.get("content")
+            new = content.get("parts") if isinstance(content, dict) else None
+            new = new if isinstance(new, list) else []
+            parts.setdefault(at, []).extend(new)
+            folded.setdefault(at, {}).update({k: v for k, v in head.items() if k != "content"})
+            kind = kind or _kind(new, head, chunk)  # the first candidate names the chunk
+        return kind or _kind([], {}, chunk)
 
-    parts: list[Any] = []
-    cand: dict[str, Any] = {}
-    extra: list[int] = []
+    parts: dict[int, list[Any]] = {}  # per candidate index
+    folded: dict[int, dict[str, Any]] = {}
     fold_frames(stream_frames(ex, "sse" if sse else "json-array", out), step, out)
-    if extra:
-        out.warnings.append(Note(f"{max(extra)} candidates; showing the first"))
-    if parts or cand:
-        snapshot["candidates"] = [{**cand, "content": {"role": "model", "parts": parts}}]
+    if folded:
+        snapshot["candidates"] = [
+            {**folded[i], "content": {"role": "model", "parts": parts[i]}} for i in sorted(folded)
+        ]
     return snapshot
 
 

@@ -256,8 +256,9 @@ def _read_completion(doc: dict[str, Any], d: Decoded) -> None:
         if isinstance(msg, dict):
             d.response = Message("assistant", tuple(assistant_parts(msg)))
         d.finish_reason, d.finish_reason_raw = finish_reason(first.get("finish_reason"))
-        if len(choices) > 1:
-            d.warnings.append(Note(f"{len(choices)} choices were returned; the first is shown"))
+        for other in choices[1:]:
+            msg = as_dict(other.get("message"))
+            d.alternatives.append(Message("assistant", tuple(assistant_parts(msg))))
     d.usage = chat_usage(_usage_object(doc))
     d.warnings.extend(_filter_notes(doc, choices))
 

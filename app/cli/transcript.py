@@ -76,6 +76,9 @@ def interaction_lines(it: Interaction) -> Iterator[str]:
         yield from message_lines(msg)
     if it.response is not None:
         yield from message_lines(it.response)
+    for n, alt in enumerate(it.alternatives, 2):
+        yield f"── answer {n} of {len(it.alternatives) + 1} (alternative)"
+        yield from message_lines(alt)
     if it.summary:
         yield f"  {it.summary}"
     if it.error is not None:

@@ -129,6 +129,7 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "interaction_json_url": urls.api_interaction_url(cas.path, n),
         "request_messages": transcript(inter.messages, "q"),
         "response_messages": response,
+        "alternative_messages": transcript(inter.alternatives, "alt"),
         "curl": curl_command(inter),
         "context_change": context_change(cas, n),
         "reply_to": playback.reply_json(cas, n),
