@@ -20,6 +20,7 @@ from app.apis import (
     cloudflare,
     cohere,
     cohere_v1,
+    error_body,
     gemini,
     native_labels,
     ollama,
@@ -71,6 +72,7 @@ DECODERS: tuple[Decoder, ...] = (
     other_labels.REPLICATE_OTHER,
     bedrock_rag.DECODER,
     cloudflare.DECODER,
+    error_body.DECODER,
 )
 
 

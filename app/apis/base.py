@@ -117,6 +117,14 @@ def make_exchange(raw: RawInteraction) -> Exchange:
     )
 
 
+def response_only(ex: Exchange, *keys: str) -> bool:
+    """A recording of the answer alone (no request) whose body has all of `keys`: how a
+    decoder claims a bare response body by its own shape."""
+    if not ex.raw.partial or ex.raw.request.body or not isinstance(ex.response_json, dict):
+        return False
+    return all(k in ex.response_json for k in keys)
+
+
 def parse_arguments(text: str | None) -> tuple[Any, str | None]:
     """Tool-call arguments as recorded text -> (parsed JSON value, error or None)."""
     if text is None or text == "":

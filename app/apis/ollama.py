@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, dicts, finish_reason, tool_call
 from app.apis.native_parts import (
     fold_frames,
@@ -51,8 +51,11 @@ _METRICS = (
 class OllamaChatDecoder:
     name = "ollama.chat"
     path = "/api/chat"
+    answer_key = "message"  # what a bare response body of this endpoint has
 
     def detect(self, ex: Exchange) -> bool:
+        if response_only(ex, "done", "created_at", self.answer_key):
+            return True
         return ex.path.rstrip("/").endswith(self.path)
 
     def decode(self, ex: Exchange) -> Decoded:
@@ -135,6 +138,7 @@ class OllamaGenerateDecoder(OllamaChatDecoder):
 
     name = "ollama.generate"
     path = "/api/generate"
+    answer_key = "response"
 
     def request_messages(self, req: dict[str, Any]) -> list[Message]:
         msgs: list[Message] = []
