@@ -14,6 +14,7 @@ import dataclasses
 from app import secrets, usage
 from app.apis import (
     anthropic,
+    batches,
     bedrock_converse,
     bedrock_invoke,
     bedrock_rag,
@@ -25,6 +26,7 @@ from app.apis import (
     native_labels,
     ollama,
     openai_assistants,
+    openai_audio,
     openai_chat,
     openai_legacy,
     openai_responses,
@@ -39,6 +41,8 @@ from app.model import ApiError, Chunk, Interaction, Note
 
 # Order matters only where two decoders could both claim an exchange: the more specific first.
 DECODERS: tuple[Decoder, ...] = (
+    batches.DECODER,
+    openai_audio.DECODER,
     anthropic.BEDROCK_INVOKE,
     bedrock_invoke.DECODER,
     anthropic.DECODER,
