@@ -29,6 +29,7 @@ from app.apis import (
     openai_audio,
     openai_chat,
     openai_legacy,
+    openai_realtime,
     openai_responses,
     other_labels,
     other_llms,
@@ -41,6 +42,7 @@ from app.model import ApiError, Chunk, Interaction, Note
 
 # Order matters only where two decoders could both claim an exchange: the more specific first.
 DECODERS: tuple[Decoder, ...] = (
+    openai_realtime.DECODER,
     batches.DECODER,
     openai_audio.DECODER,
     anthropic.BEDROCK_INVOKE,
