@@ -169,6 +169,9 @@ def _decode_unmasked(raw: RawInteraction) -> Interaction:
         response_body=body_text(raw.response.body),
         response_id=decoded.response_id,
         previous_response_id=decoded.previous_response_id,
+        alternatives=tuple(decoded.alternatives),
+        logprobs=tuple(decoded.logprobs),
+        response_format=decoded.response_format,
     )
 
 

@@ -113,9 +113,9 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
     out.finish_reason, out.finish_reason_raw = finish_reason(
         first.get("finish_reason") or body.get("finish_reason")
     )
-    if len(generations) > 1:
-        shown = f"{len(generations)} generations were returned; the first is shown"
-        out.warnings.append(Note(shown))
+    for other in generations[1:]:
+        alt = as_str(other.get("text"))
+        out.alternatives.append(Message("assistant", (TextPart(alt),) if alt is not None else ()))
     meta = obj(body.get("meta"))
     counts = obj(meta.get("tokens")) or obj(meta.get("billed_units"))
     if counts:

@@ -63,6 +63,7 @@ class OllamaChatDecoder:
         out = Decoded(api=self.name, provider="ollama", model=_str(req.get("model")))
         out.messages = self.request_messages(req)
         out.tools = function_tools(req.get("tools"))
+        out.response_format = req.get("format")  # "json" or a JSON schema
         if (ex.status or 0) >= 400:
             out.error = api_error(ex.response_json, ex.status)
             return out
