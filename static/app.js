@@ -47,8 +47,10 @@
   // -- keyboard navigation -------------------------------------------------------------------
   var current = -1;
   function items() {
+    // Messages inside a folded thread lane are skipped; a folded message itself is not.
     return Array.prototype.filter.call(document.querySelectorAll("[data-nav-item]"), function (el) {
-      return el.offsetParent !== null || el.tagName === "DETAILS";
+      var folded = el.parentElement && el.parentElement.closest("details:not([open])");
+      return !folded && (el.offsetParent !== null || el.tagName === "DETAILS");
     });
   }
   function select(list, i) {

@@ -17,7 +17,9 @@ from app.apis import (
     bedrock_converse,
     bedrock_invoke,
     bedrock_rag,
+    cloudflare,
     cohere,
+    cohere_v1,
     gemini,
     native_labels,
     ollama,
@@ -28,6 +30,7 @@ from app.apis import (
     other_labels,
     other_llms,
     replicate,
+    sagemaker,
 )
 from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange, url_error
 from app.formats.base import RawInteraction
@@ -51,6 +54,8 @@ DECODERS: tuple[Decoder, ...] = (
     ollama.GENERATE,
     native_labels.OLLAMA_OTHER,
     cohere.DECODER,
+    cohere_v1.CHAT,
+    cohere_v1.GENERATE,
     native_labels.COHERE_OTHER,
     openai_assistants.DECODER,
     other_labels.OPENAI_OTHER,
@@ -59,10 +64,13 @@ DECODERS: tuple[Decoder, ...] = (
     other_llms.WATSONX,
     other_labels.WATSONX_OTHER,
     other_llms.HUGGINGFACE,
+    sagemaker.TGI,
+    sagemaker.SAGEMAKER,
     other_labels.HUGGINGFACE_OTHER,
     replicate.DECODER,
     other_labels.REPLICATE_OTHER,
     bedrock_rag.DECODER,
+    cloudflare.DECODER,
 )
 
 
@@ -199,6 +207,7 @@ _HOSTS = (
     ("ai-gateway.vercel.sh", "vercel"),
     ("api.writer.com", "writer"),
     ("huggingface.co", "huggingface"),
+    ("cloudflare.com", "cloudflare"),
     ("api.replicate.com", "replicate"),
 )
 

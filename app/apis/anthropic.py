@@ -86,6 +86,8 @@ class BedrockInvokeAnthropic:
         if not match or ex.raw.request.method.upper() != "POST":
             return False
         body = ex.request_json
+        if isinstance(body, dict) and "prompt" in body and "messages" not in body:
+            return False  # Claude v2 Text Completions: bedrock_invoke reads those
         if isinstance(body, dict) and str(body.get("anthropic_version", "")).startswith("bedrock"):
             return True
         return "anthropic." in unquote(match.group(1))

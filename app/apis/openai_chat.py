@@ -145,6 +145,9 @@ def content_parts(content: Any) -> list[Part]:
         return []
     if isinstance(content, str):
         return [TextPart(content)]
+    if isinstance(content, dict) and "type" not in content:
+        # A JSON-mode answer some gateways (Cloudflare Workers AI) send parsed, not as text.
+        return [TextPart(json.dumps(content, ensure_ascii=False, indent=2))]
     if not isinstance(content, list):
         return [UnknownPart(content)]
     parts: list[Part] = []
@@ -201,7 +204,8 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
 
 
 def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:
-    """Structured `reasoning_details` win over the plain string that repeats them."""
+    """Structured `reasoning_details` win over the plain string that repeats them, except when
+    they hold only encrypted entries: then the plain string is the only readable reasoning."""
     parts: list[Part] = []
     for det in dicts(msg.get("reasoning_details")):
         kind = det.get("type")
@@ -213,12 +217,13 @@ def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:
                 parts.append(ReasoningPart(text))
         else:
             parts.append(UnknownPart(det))
-    if parts:
+    readable = any(not (isinstance(p, ReasoningPart) and p.redacted) for p in parts)
+    if readable:
         return parts
     for key in ("reasoning_content", "reasoning"):
         if as_str(msg.get(key)):
             return [ReasoningPart(msg[key])]
-    return []
+    return parts
 
 
 def request_tools(body: dict[str, Any]) -> list[Tool]:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from app.conversation.keys import Fingerprints
 from app.model import Cassette, Interaction, Message, Tool
 
@@ -97,25 +99,48 @@ def context_change(cassette: Cassette, index: int) -> ContextChange | None:
     at = members.index(index) if index in members else 0
     if at == 0 or members[at - 1] not in by_index:
         return None
-    return compare(by_index[members[at - 1]], it, Fingerprints())
+    return compare(by_index[members[at - 1]], it)
 
 
 def context_changes(cassette: Cassette) -> dict[int, ContextChange]:
     """Every interaction's change from the previous one of its thread, keyed by index."""
     by_index = {it.index: it for it in cassette.interactions}
-    prints = Fingerprints()
+    memo = _Memo()
     out: dict[int, ContextChange] = {}
     for thread in cassette.threads:
         pairs = zip(thread.interactions, thread.interactions[1:], strict=False)
         for prev, cur in pairs:
             if prev in by_index and cur in by_index:
-                out[cur] = compare(by_index[prev], by_index[cur], prints)
+                out[cur] = compare(by_index[prev], by_index[cur], memo)
     return out
 
 
-def compare(prev: Interaction, cur: Interaction, prints: Fingerprints) -> ContextChange:
-    old_system, old = _split(prev.messages, prints)
-    new_system, new = _split(cur.messages, prints)
+class _Memo:
+    """Each interaction is read once, not once per neighbour: its messages split into system
+    and the rest as fingerprints, and its request parameters."""
+
+    def __init__(self) -> None:
+        self.prints = Fingerprints()
+        self._splits: dict[int, tuple[list[int], list[tuple[int, str]]]] = {}
+        self._params: dict[int, dict[str, str]] = {}
+
+    def split(self, it: Interaction) -> tuple[list[int], list[tuple[int, str]]]:
+        if it.index not in self._splits:
+            self._splits[it.index] = _split(it.messages, self.prints)
+        system, rest = self._splits[it.index]
+        return list(system), list(rest)
+
+    def params(self, it: Interaction) -> dict[str, str]:
+        if it.index not in self._params:
+            self._params[it.index] = _parameters(it.request_body)
+        return self._params[it.index]
+
+
+def compare(prev: Interaction, cur: Interaction, memo: _Memo | None = None) -> ContextChange:
+    memo = memo or _Memo()
+    prints = memo.prints
+    old_system, old = memo.split(prev)
+    new_system, new = memo.split(cur)
     retry = cur.retry_of is not None
     answer = prints.of(prev.response) if prev.response is not None else None
     if answer is not None and not retry:
@@ -135,7 +160,7 @@ def compare(prev: Interaction, cur: Interaction, prints: Fingerprints) -> Contex
         dropped=dropped,
         system_changed=old_system != new_system,
         **_tool_changes(prev.tools, cur.tools),
-        parameters=tuple(_parameter_changes(prev, cur)),
+        parameters=tuple(_parameter_changes(prev, cur, memo)),
     )
 
 
@@ -184,10 +209,12 @@ def _tool_changes(old: tuple[Tool, ...], new: tuple[Tool, ...]) -> dict[str, tup
     }
 
 
-def _parameter_changes(prev: Interaction, cur: Interaction) -> Iterator[ParameterChange]:
+def _parameter_changes(
+    prev: Interaction, cur: Interaction, memo: _Memo
+) -> Iterator[ParameterChange]:
     if prev.model != cur.model:
         yield ParameterChange("model", prev.model, cur.model)
-    old, new = _parameters(prev.request_body), _parameters(cur.request_body)
+    old, new = memo.params(prev), memo.params(cur)
     for name in sorted(old.keys() | new.keys()):
         if name != "model" and old.get(name) != new.get(name):
             yield ParameterChange(name, _shown(old.get(name)), _shown(new.get(name)))
@@ -199,8 +226,8 @@ def _parameters(body: str | None) -> dict[str, str]:
     if not body or not body.lstrip().startswith("{"):
         return {}
     try:
-        doc = json.loads(body)
-    except ValueError:
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return {}
     out: dict[str, str] = {}
     if not isinstance(doc, dict):

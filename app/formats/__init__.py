@@ -7,6 +7,7 @@ theirs. Values of `RawCassette.format`:
 - `vcrpy`: vcrpy / pytest-recording, YAML or JSON, including `parsed_body` serializers
 - `ruby-vcr`: Ruby VCR (`http_interactions`, `recorded_with: VCR ...`, old `!ruby/struct` files)
 - `r-vcr`: R's vcr package (same layout as Ruby VCR, scalar headers and numeric status)
+- `betamax`: Python betamax (same layout as Ruby VCR, JSON, `recorded_with: betamax/...`)
 - `har`: HTTP Archive 1.2, JSON or YAML (`log.entries[]`)
 - `httprr`: Go httprr traces (`httprr trace v1` then length-prefixed raw HTTP)
 - `vcrpy-split`: parallel `requests:` / `responses:` lists (LangChain `.yaml.gz` cassettes)
@@ -21,8 +22,9 @@ theirs. Values of `RawCassette.format`:
 - `exvcr`: ExVCR cassettes (Elixir), bodies possibly an Erlang term around gzip
 - `genai-replay`: google-genai SDK replays (`{MLDEV_URL_PREFIX}` URLs, `body_segments`)
 - `wiremock`: WireMock stub mappings, one stub or `{mappings: [...]}`
-- `sse-body`, `stream-chunks`, `stream-events`: a streamed answer alone (raw SSE, one JSON per
-  line, a JSON array of events), partial, its API guessed from the events
+- `sse-body`, `stream-chunks`, `stream-events`, `event-stream-body`: a streamed answer alone
+  (raw SSE, one JSON per line, a JSON array of events, AWS event-stream raw or as base64),
+  partial, its API guessed from the events
 - `unknown`: nothing could read the file; `errors` says why
 
 A pasted cassette (copied from a viewer with line numbers) is repaired first and then read as
@@ -47,10 +49,10 @@ from app.formats.llamastack import LLAMA_STACK
 from app.formats.messagelog import GRPC_LOG, WEBSOCKET_LOG
 from app.formats.nock import NOCK_BACK
 from app.formats.pasted import PASTED
-from app.formats.rubyvcr import R_VCR, RUBY_VCR
+from app.formats.rubyvcr import BETAMAX, R_VCR, RUBY_VCR
 from app.formats.snapshot import RESPONSE_BODY, RESPONSE_SNAPSHOT
 from app.formats.split import SPLIT_LISTS
-from app.formats.streamonly import SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
+from app.formats.streamonly import EVENT_STREAM, SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
 from app.formats.testproxy import TEST_PROXY
 from app.formats.vcrpy import VCRPY
 from app.formats.wiremock import WIREMOCK
@@ -59,7 +61,7 @@ from app.model import Note
 _BLANK = re.compile(rb"\s*")
 
 # Readers that recognise raw bytes, tried before any parsing.
-BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED, SSE_BODY, STREAM_CHUNKS)
+BYTE_READERS: tuple[Reader, ...] = (HTTPRR, PASTED, SSE_BODY, STREAM_CHUNKS, EVENT_STREAM)
 
 # Readers of a parsed JSON/YAML document (parsed once, shared by all), most specific first:
 # WireMock stubs before dd-test-agent, whose `{request, response}` shape a stub can share.
@@ -72,6 +74,7 @@ DOC_READERS: tuple[Reader, ...] = (
     GENAI_REPLAY,
     RUBY_VCR,
     R_VCR,
+    BETAMAX,
     HAR,
     SPLIT_LISTS,
     TEST_PROXY,

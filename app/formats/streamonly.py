@@ -1,7 +1,8 @@
 """Streamed answers saved without their request: raw SSE, one JSON per line, JSON event lists.
 
 Test suites keep these as replay fixtures (the Vercel AI SDK's `.chunks.txt`, `.sse` files,
-SSE text saved as a JSON string, arrays of stream events). Each becomes one partial
+SSE text saved as a JSON string, arrays of stream events, Bedrock's binary event-stream, raw
+or as base64 text in `.eventstream.base64.txt`). Each becomes one partial
 interaction whose body is framed the way its API streams (see `eventshape`), so the decoder
 of that API folds it. A last event whose JSON breaks off means the file was cut short: that
 is an error for the interaction, while what came before is still shown.
@@ -9,7 +10,10 @@ is an error for the interaction, while what came before is still shown.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import struct
 from typing import Any
 
 import orjson
@@ -17,12 +21,16 @@ import orjson
 from app.formats.base import RawCassette, ReadContext, ReadError
 from app.formats.build import CassetteBuilder
 from app.formats.eventshape import StreamShape, content_type, frame_events, guess_shape
-from app.streams import parse_sse
+from app.formats.fields import mapping, text
+from app.streams import parse_eventstream, parse_sse
 
 _FIRST_LINE = re.compile(rb"\s*([^\r\n]*)")
-_SSE_FIELD = re.compile(rb"(?:data|event|id|retry)(?::|\r?\n)|:")
+_SSE_FIELD = re.compile(rb"\s*(?:(?:data|event|id|retry)(?::|\r?\n)|:)")
+_DATA_LINE = re.compile(rb"^data:", re.MULTILINE)
 _SSE_FIELDS = frozenset({"data", "event", "id", "retry", ""})
 _JSON_SSE = re.compile(rb'\s*"(?:data|event|id|retry):')
+_BASE64 = re.compile(rb"[A-Za-z0-9+/]{16}")
+_WHITESPACE = re.compile(rb"\s+")
 _PROBE_LINES = 3
 _PROBE_BYTES = 1 << 20  # a first line longer than this is not a stream chunk
 
@@ -62,8 +70,10 @@ class SseBodyReader:
             return False
         if _JSON_SSE.match(doc):
             return True
-        first = _FIRST_LINE.match(doc)
-        return bool(first and _SSE_FIELD.match(first[1])) and b"data:" in doc[:8192]
+        return (
+            _SSE_FIELD.match(doc, 0, 4096) is not None
+            and _DATA_LINE.search(doc, 0, 8192) is not None
+        )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         data: bytes = doc
@@ -99,8 +109,13 @@ class StreamChunksReader:
     def detect(self, doc: Any) -> bool:
         if not isinstance(doc, bytes):
             return False
-        head = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES + 1)[: _PROBE_LINES + 1]
-        lines = [ln.strip() for ln in head[:-1] if ln.strip()] if len(head) > 1 else []
+        first_line = _FIRST_LINE.match(doc, 0, _PROBE_BYTES)
+        if first_line is None or not first_line[1].rstrip().endswith(b"}"):
+            return False
+        parts = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES)
+        if len(parts) > _PROBE_LINES or len(doc) > _PROBE_BYTES:
+            parts = parts[:-1]  # the rest of the file, or a line cut by the probe
+        lines = [ln.strip() for ln in parts if ln.strip()]
         if len(lines) < 2 or not all(ln.startswith(b"{") for ln in lines):
             return False
         first = lines[0]
@@ -141,6 +156,61 @@ class StreamEventsReader:
         return out.result()
 
 
+def _prelude_ok(head: bytes) -> bool:
+    """An AWS event-stream frame starts with two lengths and the CRC32 of those 8 bytes."""
+    if len(head) < 12:
+        return False
+    total, headers_len, crc = struct.unpack(">III", head[:12])
+    return bool(total >= 16 and headers_len < total and binascii.crc32(head[:8]) == crc)
+
+
+def _invoke_path(frames: list[Any]) -> str | None:
+    """Bedrock InvokeModel streams wrap each model event, base64, in a `chunk` frame."""
+    for frame in frames[:_PROBE_LINES]:
+        wrapper = mapping(_json(frame.data)) if frame.event == "chunk" else {}
+        try:
+            inner = mapping(_json(base64.b64decode(text(wrapper.get("bytes")))))
+        except (binascii.Error, ValueError):
+            continue
+        if inner.get("type") == "message_start":
+            model = text(mapping(inner.get("message")).get("model")) or "unknown"
+            return f"/model/anthropic.{model}/invoke-with-response-stream"
+    return None
+
+
+class EventStreamReader:
+    """Bedrock's binary AWS event-stream, as recorded or saved as base64 text."""
+
+    name = "event-stream-body"
+
+    def detect(self, doc: Any) -> bool:
+        if not isinstance(doc, bytes):
+            return False
+        if _prelude_ok(doc[:12]):
+            return True
+        return _BASE64.match(doc) is not None and _prelude_ok(base64.b64decode(doc[:16]))
+
+    def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
+        data: bytes = doc
+        if not _prelude_ok(data[:12]):
+            try:
+                data = base64.b64decode(_WHITESPACE.sub(b"", data), validate=True)
+            except (binascii.Error, ValueError):
+                raise ReadError("an event-stream saved as base64 is not valid base64") from None
+        out = CassetteBuilder(self.name, ctx)
+        framed = parse_eventstream(data)
+        names = dict.fromkeys(f.event for f in framed.frames if f.event)
+        shape = guess_shape([{name: {}} for name in names])
+        path = _invoke_path(framed.frames)
+        if path is not None:
+            shape = StreamShape("Anthropic on Bedrock", path, "aws-eventstream")
+        _add_stream(out, data, shape)
+        for problem in framed.warnings:
+            out.error(f"interaction 0 is cut off: what follows was not read ({problem})")
+        return out.result()
+
+
 SSE_BODY = SseBodyReader()
 STREAM_CHUNKS = StreamChunksReader()
 STREAM_EVENTS = StreamEventsReader()
+EVENT_STREAM = EventStreamReader()

@@ -123,12 +123,14 @@ class Side:
     error: str | None = None
 
 
-def read_side(rev: str | None, path: str, root: Path, limits: ReadLimits) -> Side:
+def read_side(
+    rev: str | None, path: str, root: Path, limits: ReadLimits, blobs: git.BlobReader
+) -> Side:
     """PATH at REV, or in the working tree when REV is None."""
     try:
         if rev is None:
             return Side(read_file_bytes(git.worktree_file(root, path), limits))
-        return Side(git.read_blob(rev, path, root))
+        return Side(blobs.read(rev, path))
     except (FileReadError, git.GitError) as exc:
         return Side(None, str(exc))
 
@@ -161,15 +163,18 @@ class Loaded:
 class Reader:
     """Reads changed files at BASE and HEAD, each at most once."""
 
-    def __init__(self, base: str, head: str | None, root: Path, limits: ReadLimits) -> None:
+    def __init__(
+        self, base: str, head: str | None, root: Path, limits: ReadLimits, blobs: git.BlobReader
+    ) -> None:
         self.base, self.head, self.root, self.limits = base, head, root, limits
+        self.blobs = blobs
         self._cache: dict[tuple[bool, str], Loaded] = {}
 
     def load(self, at_head: bool, path: str) -> Loaded:
         key = (at_head, path)
         if key not in self._cache:
             rev = self.head if at_head else self.base
-            side = read_side(rev, path, self.root, self.limits)
+            side = read_side(rev, path, self.root, self.limits, self.blobs)
             self._cache[key] = Loaded(side, load_side(side, path, self.limits))
         return self._cache[key]
 
@@ -210,6 +215,20 @@ def _errors(cassette: Cassette) -> tuple[FileError, ...]:
     return tuple(FileError(cassette.path, n.message, n.line) for n in notes)
 
 
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where each cassette's page is: a dashboard's `/cassettes/PATH`, an export's `.html`."""
+
+    base_url: str
+    root: Path
+    roots: Sequence[Path]
+    export: bool
+
+    def url(self, path: str) -> str:
+        target = quote(link_path(path, self.root, self.roots))
+        return f"{self.base_url}/cassettes/{target}" + (".html" if self.export else "")
+
+
 def review(
     base: str | None,
     head: str | None,
@@ -232,26 +251,25 @@ def review(
         for c in git.changed_files(base, head, list(paths), cwd)
         if is_candidate(Path(c.path).name)
     ]
-    reader = Reader(base, head, root, limits)
-    changes, moved_by = pair_moves(changes, lambda at_head, p: reader.load(at_head, p).cassette)
     # Links name files as `tapedeck serve` would: relative to the folders named, else ./cassettes.
     roots = [cwd / p for p in paths if (cwd / p).is_dir()] or [
         p for p in [cwd / "cassettes"] if p.is_dir()
     ]
-    reviews: list[CassetteReview] = []
-    errors: list[FileError] = []
-    for change in changes:
-        item = review_file(change, reader)
-        if item is None:
-            continue
-        url = None
-        if base_url:
-            target = quote(link_path(item.path, root, roots))
-            url = f"{base_url.rstrip('/')}/cassettes/{target}" + (".html" if export else "")
-        item = replace(item, url=url, moved_by=moved_by.get(change.path))
-        reviews.append(item)
-        if change.kind != "removed":
-            errors += [e for e in item.diff.errors if e.path == item.path]
+    links = Links(base_url.rstrip("/"), root, roots, export) if base_url else None
+    with git.BlobReader(root, limits.max_bytes) as blobs:
+        reader = Reader(base, head, root, limits, blobs)
+        changes, moved_by = pair_moves(changes, lambda at_head, p: reader.load(at_head, p).cassette)
+        reviews: list[CassetteReview] = []
+        errors: list[FileError] = []
+        for change in changes:
+            item = review_file(change, reader)
+            if item is None:
+                continue
+            url = links.url(item.path) if links else None
+            item = replace(item, url=url, moved_by=moved_by.get(change.path))
+            reviews.append(item)
+            if change.kind != "removed":
+                errors += [e for e in item.diff.errors if e.path == item.path]
     return Review(base, head, tuple(reviews), tuple(errors))
 
 

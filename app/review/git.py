@@ -112,6 +112,75 @@ def file_history(path: str, cwd: Path, limit: int = 50) -> list[Commit]:
     return commits
 
 
+class BlobReader:
+    """One `git cat-file --batch` process answering many reads. A review of a bulk re-record
+    reads hundreds of blobs; one git process per blob costs more than reading them. Blobs over
+    `max_bytes` are refused as the working tree's files are. Use as a context manager."""
+
+    def __init__(self, cwd: Path, max_bytes: int) -> None:
+        self.cwd, self.max_bytes = cwd, max_bytes
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._proc is not None:
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                if pipe is not None:
+                    pipe.close()
+            self._proc.wait()
+            self._proc = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None:
+            try:
+                self._proc = subprocess.Popen(
+                    ["git", "cat-file", "--batch"],
+                    cwd=self.cwd,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError as exc:
+                raise GitError(f"cannot run git: {exc}") from exc
+        return self._proc
+
+    def read(self, rev: str, path: str) -> bytes:
+        if any(c in path for c in "\r\n"):  # one request per line: such a name goes alone
+            data = read_blob(rev, path, self.cwd)
+        else:
+            data = self._batch(f"{rev}:{path}".encode("utf-8", "surrogateescape"), path, rev)
+        if len(data) > self.max_bytes:
+            raise GitError(f"{path} at {rev} is {len(data):,} bytes, over the limit")
+        return data
+
+    def _batch(self, spec: bytes, path: str, rev: str) -> bytes:
+        proc = self._start()
+        assert proc.stdin is not None
+        assert proc.stdout is not None
+        proc.stdin.write(spec + b"\n")
+        proc.stdin.flush()
+        header = proc.stdout.readline().split()
+        if len(header) != 3:
+            raise GitError(f"path '{path}' does not exist in '{rev}'")
+        size = int(header[2])
+        remaining, chunks = size, []
+        while remaining > 0:  # read it all (the protocol needs it), keep it only if small
+            block = proc.stdout.read(min(remaining, 1 << 20))
+            if not block:
+                raise GitError("git cat-file stopped answering")
+            remaining -= len(block)
+            if size <= self.max_bytes:
+                chunks.append(block)
+        proc.stdout.read(1)  # the newline after each object
+        if header[1] != b"blob":
+            raise GitError(f"{path} at {rev} is not a file")
+        if size > self.max_bytes:
+            raise GitError(f"{path} at {rev} is {size:,} bytes, over the limit")
+        return b"".join(chunks)
+
+
 def merge_base(a: str, b: str, cwd: Path) -> str:
     return _git(["merge-base", "--end-of-options", a, b], cwd).decode().strip()
 
@@ -186,6 +255,7 @@ def changed_files(base: str, head: str | None, paths: list[str], cwd: Path) -> l
 
 
 __all__ = [
+    "BlobReader",
     "ChangedFile",
     "Commit",
     "GitError",

@@ -71,9 +71,6 @@ def interaction_leaks(raw: RawInteraction) -> list[secrets.Leak]:
     """Each distinct secret of one exchange once, where it is first met (raw parts first)."""
     report: list[secrets.Leak] = []
     secrets.mask_interaction(decode_unmasked(raw), report)
-    for side, body in (("request", raw.request.body), ("response", raw.response.body)):
-        if body and not _is_utf8(body):  # shown as base64, but a multipart part may be text
-            report += secrets.find_in_text(body.decode("utf-8", "replace"), f"{side} body")
     for f in raw.frames:
         report += secrets.find_in_text(f.data, f"{f.direction} frame")
     distinct: list[secrets.Leak] = []
@@ -81,14 +78,6 @@ def interaction_leaks(raw: RawInteraction) -> list[secrets.Leak]:
         if not any(leak.secret in d.secret or d.secret in leak.secret for d in distinct):
             distinct.append(leak)
     return distinct
-
-
-def _is_utf8(body: bytes) -> bool:
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def interaction_findings(path: str, raw: RawInteraction, max_body: int) -> Iterator[Finding]:

@@ -26,6 +26,7 @@ _CONTEXT_WORDS = 6
 _REWRITE_KEPT = 0.5
 _LONG_WORDS = 40
 _EXCERPT_WORDS = 30
+_RUN_CHARS = 400
 # Control characters (a newline in a file name ends an HTML block) become visible escapes.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # `@name` and `#123` notify people and link issues on GitHub; a word joiner after the sign
@@ -68,8 +69,11 @@ def unlinked(text: str) -> str:
 def md_escape(text: str) -> str:
     """Recorded text as inline Markdown that renders as itself: markup characters escaped,
     HTML as text, one line, mentions and issue references unlinked."""
-    text = re.sub(r"([\\`*_\[\]|~!#+\-=])", r"\\\1", visible(text))
-    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # `1.` would start an ordered list
+    text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", visible(text))
+    # What starts a block at the start of a line (`# `, `- `, `+ `, `= `, `1. `); a fragment
+    # may be the start of a line, so its first character is escaped.
+    text = re.sub(r"^([#+\-=])", r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return unlinked(text)
 
@@ -101,10 +105,10 @@ def _marked(mark: str, text: str) -> str:
 
 
 TEXT = Style(
-    code=lambda s: s,
-    ins=lambda s: "{+" + s + "+}",
-    dele=lambda s: "[-" + s + "-]",
-    esc=lambda s: s,
+    code=visible,
+    ins=lambda s: "{+" + visible(s) + "+}",
+    dele=lambda s: "[-" + visible(s) + "-]",
+    esc=visible,
     cap=1000,
 )
 MARKDOWN = Style(
@@ -153,7 +157,7 @@ def words_text(ops: Iterable[WordOp], style: Style) -> str:
         return rewrite
     out: list[str] = []
     for i, op in enumerate(ops):
-        text = _squeeze(op.text)
+        text = _squeeze(op.text) if op.op == "equal" else _clip(_squeeze(op.text))
         if op.op == "insert":
             out.append(style.ins(text))
         elif op.op == "delete":
@@ -161,6 +165,14 @@ def words_text(ops: Iterable[WordOp], style: Style) -> str:
         else:
             out.append(style.esc(_context(text, first=i == 0, last=i == len(ops) - 1)))
     return "".join(out).strip()
+
+
+def _clip(text: str) -> str:
+    """A long inserted or deleted run keeps its two ends, whole words, edges as they were."""
+    words = text.split(" ")
+    if len(text) <= _RUN_CHARS or len(words) <= 2 * _EXCERPT_WORDS:
+        return text
+    return " ".join([*words[:_EXCERPT_WORDS], "…", *words[-_EXCERPT_WORDS // 2 :]])
 
 
 def _rewrite(ops: list[WordOp], style: Style) -> str | None:
@@ -240,7 +252,8 @@ def message_item(m: MessageChange, style: Style) -> Item:
     if m.change != "edited":
         return Item(f"{head}: {style.esc(m.summary)}")
     parts = [part_item(p, style) for p in m.parts]
-    if len(m.parts) == 1 and m.parts[0].type == "text" and not parts[0].children:
+    one = m.parts[0] if len(m.parts) == 1 else None
+    if one is not None and one.type == "text" and one.change == "edited" and one.words:
         return Item(f"{head}: {words_text(m.parts[0].words, style)}")  # one line for one edit
     return Item(head, parts)
 

@@ -38,6 +38,7 @@ from app.review.render import (
     tool_item,
     usage_text,
     value_item,
+    visible,
 )
 
 # GitHub refuses comments over 65,536 characters; the default leaves room for a workflow's
@@ -243,7 +244,7 @@ def detail_items(c: CassetteReview, style: Style) -> list[Item]:
 
 
 def _head(result: Review, facts: dict[str, list[Fact]]) -> list[str]:
-    out = [f"### Tapedeck review: {md_escape(total_line(result))}", ""]
+    out = [f"### Tapedeck review: {total_line(result)}", ""]  # no recorded text in it
     counts: Counter[Kind] = Counter()
     examples: dict[Kind, list[CassetteReview]] = {}
     for c in ordered_cassettes(result):
@@ -355,7 +356,7 @@ def review_markdown(
     budget = Budget(max_chars - sum(len(x) + 1 for x in head + foot))
     if budget.left < 0:  # a tiny budget: the totals and the footer only
         return "\n".join([head[0], "", *foot[1:]])[:max_chars]
-    reserve = 400  # for the lines that count what did not fit
+    reserve = 1_000  # for the lines that count what did not fit
     sections = Budget(budget.left - reserve)
     groups, covered = _groups(result, facts)
     if groups:
@@ -372,10 +373,18 @@ def review_markdown(
     detailed.sort(key=lambda c: (c.path in covered, rank(c.kinds), c.path))
     left_out: list[CassetteReview] = []
     block_cap = max(2_000, max_chars // 4)
+    # Room kept for the one-line form of the cassettes left without details: a list of every
+    # changed cassette beats the details of a few more (at most a third of the room).
+    keep = min(sum(len(_compact(c)) + 1 for c in detailed), sections.left // 3)
+    full = False
     for c in detailed:
         block = _block(c, MARKDOWN)
-        if sum(len(x) + 1 for x in block) > block_cap or not sections.add(block):
+        length = sum(len(x) + 1 for x in block)
+        if full or length > block_cap or length + keep > sections.left:
             left_out.append(c)
+            full = full or length <= block_cap  # the room is spent: the rest is listed
+        else:
+            sections.add(block)
     budget.left = sections.left + reserve
     budget.lines = sections.lines
     if left_out:
@@ -421,7 +430,7 @@ def review_text(result: Review) -> str:
         out.append("by kind: " + _counts_text(list(result.cassettes)))
     for c in ordered_cassettes(result):
         line = f"{c.path}: [{describe(c.kinds)}] {headline(c)}"
-        out.append(line + (f" <{c.url}>" if c.url else ""))
+        out.append(visible(line + (f" <{c.url}>" if c.url else "")))
         out += render(detail_items(c, TEXT), False, TEXT.cap, 1)
     return "\n".join(out)
 

@@ -9,8 +9,11 @@ so it can never point at something the page does not show.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from app.conversation.context import ContextChange, context_changes
 from app.model import Cassette, Interaction, Thread
@@ -19,6 +22,9 @@ from app.web.transcript import MessageView, results_in_requests, transcript
 # Markdown emphasis, headings and code marks, left out of one-line labels.
 _MARKUP = re.compile(r"[*`#>]+|(?<!\w)_+|_+(?!\w)")
 LABEL_CHARS = 60
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,47 @@ def failure(inter: Interaction) -> Failure | None:
     return Failure(inter.status, err.type if err else None, err.message if err else None)
 
 
+# A cassette page is read again and again (reloads, share links, j/k through a run): what does
+# not depend on the query is kept for the last few cassettes, by content version.
+_CACHE_SIZE = 8
+_cache: OrderedDict[tuple[str, str, tuple[str, ...]], Reading] = OrderedDict()
+_changes_cache: OrderedDict[tuple[str, str], dict[int, ContextChange]] = OrderedDict()
+_lock = threading.Lock()
+
+
 def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
+    if cas.version is None:
+        return _reading(cas, terms, context_changes(cas))
+    key = (cas.path, cas.version, tuple(terms))
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    out = _reading(cas, terms, _changes(cas, cas.version))
+    if not terms:
+        _remember(_cache, key, out)
+    return out
+
+
+def _changes(cas: Cassette, version: str) -> dict[int, ContextChange]:
+    key = (cas.path, version)
+    with _lock:
+        hit = _changes_cache.get(key)
+    if hit is None:
+        hit = context_changes(cas)
+        _remember(_changes_cache, key, hit)
+    return hit
+
+
+def _remember(cache: OrderedDict[K, V], key: K, value: V) -> None:
+    with _lock:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+def _reading(cas: Cassette, terms: Sequence[str], changes: dict[int, ContextChange]) -> Reading:
     views = transcript(cas.conversation, "m", results_in_requests(cas.interactions), terms)
     threads = [t for t in cas.threads if t.interactions]
     by_turn: dict[tuple[int | None, int], list[MessageView]] = {}
@@ -121,7 +167,6 @@ def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
         at = v.message.interaction
         by_turn.setdefault((v.message.thread, first if at is None else at), []).append(v)
     main = _main(cas, threads)
-    changes = context_changes(cas)
     lanes = [_lane(cas, t, _kind(t, main), by_turn, changes) for t in threads]
     lanes.sort(key=lambda lane: not lane.main)
     in_thread = {i for t in threads for i in t.interactions}

@@ -8,6 +8,7 @@ fewer interactions than the link expects.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from app.web.render import render
 from app.web.urls import cassette_url, interaction_url
 
 # At most this many indexed paths are compared by difflib (each costs a SequenceMatcher).
-POOL_LIMIT = 4000
+POOL_LIMIT = 200
 SUGGESTIONS = 5
 _TITLES = {400: "Bad request", 404: "Not found", 503: "Still indexing"}
 _INTERACTION = re.compile(r"^(?P<path>.+)/interactions/(?P<n>[0-9]+)/?(?:chunks/?)?$")
@@ -84,30 +85,44 @@ def _asked(request: Request, exc: HTTPException) -> Asked:
     return Asked(url.strip("/"), None)
 
 
-def nearest(paths: list[str], asked: str, n: int = SUGGESTIONS) -> list[str]:
+@dataclass(frozen=True)
+class PathBook:
+    """Every indexed path sorted forwards and, reversed, backwards: the paths sharing the
+    longest start (or end) with any string sit next to where it would be inserted."""
+
+    forwards: list[str]
+    backwards: list[str]
+
+    @classmethod
+    def of(cls, paths: list[str]) -> PathBook:
+        return cls(sorted(paths), sorted(p[::-1] for p in paths))
+
+
+def _around(ordered: list[str], key: str, k: int) -> list[str]:
+    i = bisect.bisect_left(ordered, key)
+    return ordered[max(0, i - k) : i + k]
+
+
+def nearest(book: PathBook, asked: str, n: int = SUGGESTIONS) -> list[str]:
     """Indexed paths closest to `asked`: the same file name anywhere first, then by difflib.
 
-    Over a large index, difflib sees only paths that share the asked path's file name or top
-    folder (at most POOL_LIMIT of them), so the page costs the same at 100 or 100,000 files.
+    difflib sees at most POOL_LIMIT paths: those that share the longest start with the asked
+    path and those that share the longest end (a typo in the folder, or in the name), found by
+    bisection, so the page costs the same at 100 or 100,000 files.
     """
     if not asked:
         return []
+    k = POOL_LIMIT // 4
+    ends = [p[::-1] for p in _around(book.backwards, asked[::-1], k)]
+    pool = list(dict.fromkeys([*_around(book.forwards, asked, k), *ends]))
     name = asked.rsplit("/", 1)[-1]
-    top = asked.split("/", 1)[0] + "/"
-    same_name = [p for p in paths if p.rsplit("/", 1)[-1] == name]
-    pool = paths
-    if len(paths) > POOL_LIMIT:
-        pool = [p for p in paths if p.startswith(top)][:POOL_LIMIT]
+    same_name = [p for p in ends if p.rsplit("/", 1)[-1] == name]
     close = difflib.get_close_matches(asked, pool, n=n, cutoff=0.5)
     by_name = difflib.get_close_matches(
         name, sorted({p.rsplit("/", 1)[-1] for p in pool}), n=n, cutoff=0.6
     )
     named = [p for p in pool if p.rsplit("/", 1)[-1] in by_name]
-    out: list[str] = []
-    for p in [*same_name, *close, *named]:
-        if p not in out:
-            out.append(p)
-    return out[:n]
+    return list(dict.fromkeys([*same_name, *close, *named]))[:n]
 
 
 def _changes(request: Request, asked: Asked, exc: HTTPException) -> list[str]:
@@ -138,8 +153,8 @@ def _changes(request: Request, asked: Asked, exc: HTTPException) -> list[str]:
 def error_page(request: Request, exc: HTTPException) -> Response:
     state = live(request)
     asked = _asked(request, exc)
-    paths = state.memo("paths", state.index.paths)
-    suggestions = nearest(paths, asked.path)
+    book = state.memo("paths", lambda: PathBook.of(state.index.paths()))
+    suggestions = nearest(book, asked.path)
     links: list[dict[str, Any]] = [{"path": p, "url": cassette_url(p)} for p in suggestions]
     if asked.interaction is not None and isinstance(exc, NotFound) and exc.count:
         last = f"{asked.path} · interaction {exc.count} of {exc.count}"

@@ -142,3 +142,15 @@ def test_lanes_outline_and_folds_work_without_javascript(
     page.get_by_text("Show all 86 lines").click()
     assert page.evaluate(clipped) == 0  # nothing of the message is hidden any more
     context.close()
+
+
+def test_j_skips_messages_of_a_folded_lane(page: Page, reading_url: str) -> None:
+    page.goto(reading_url + "/cassettes/threads/titled.yaml")
+    page.wait_for_load_state("load")
+    visited = []
+    for _ in range(6):
+        page.keyboard.press("j")
+        visited.append(page.locator(".msg.current").get_attribute("id"))
+    # The agent's messages (m-3 on), never the folded title call's (m-0 to m-2).
+    assert visited[0] == "m-3"
+    assert not {"m-0", "m-1", "m-2"} & set(visited)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
+import yaml
 
 from app.loader import load_bytes
+from app.model import ToolCallPart, to_json
+from app.review.lint import lint_bytes
 from app.secrets import (
     is_placeholder,
     is_secret_field,
@@ -201,3 +205,183 @@ def test_a_secret_field_in_a_stream_is_masked_in_its_chunk_too() -> None:
     assert [token in c.data for c in inter.chunks] == [False, False, False]
     assert '"gw_s…"' in inter.chunks[1].data
     assert inter.chunks[0].data == json.dumps(chunk)  # chunks without one are left alone
+
+
+# ---- the rules of docs/SECURITY.md, row by row ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["apikey", "X-Authorization", "X_API_KEY", "Cf-Access-Jwt-Assertion", "x_session_token"]
+)
+def test_more_secret_headers(name: str) -> None:
+    assert is_secret_header(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["X-Ratelimit-Key", "X-RateLimit-Limit-Tokens", "X-Goog-Upload-URL", "Location"]
+)
+def test_rate_limit_and_url_headers_are_not_secret_by_name(name: str) -> None:
+    assert not is_secret_header(name)
+
+
+@pytest.mark.parametrize("name", ["api key", "Client Secret", "api_keys", "user[password]"])
+def test_more_secret_fields(name: str) -> None:
+    assert is_secret_field(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["create_api_key_id", "api_key_id", "token_type", "time_per_output_token_ms", "password_hint"],
+)
+def test_names_that_describe_a_credential_are_not_one(name: str) -> None:
+    assert not is_secret_field(name)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Token <DEEPGRAM_API_KEY>",
+        "SCRUBBED_OPENAI_API_KEY",
+        "${OPENAI_API_KEY}",
+        "Bearer <your-token-here>",
+        "OPENAI_API_KEY",
+        "sk-test-abcdefghijklmnopqrstuvwx",
+        "sk-proj-XXXXXXXXXXXXXXXXXXXXXXXX",
+        "testkey-abcdefghijk0",
+        "fake-0123456789abcdef",
+        "0000000000000000",
+    ],
+)
+def test_more_placeholders(value: str) -> None:
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["sk_test_51HqLyjWDarjtT1zdp7dcXYZabc", "AKIAIOSFODNN7EXAMPLE", "ghp_" + "a1B2" * 9],
+)
+def test_real_shaped_keys_are_never_placeholders(value: str) -> None:
+    assert not is_placeholder(value)
+
+
+def test_urls_a_token_user_and_urls_inside_headers() -> None:
+    user = "ghp_" + "a1B2c3D4" * 5
+    assert mask_url(f"https://{user}@github.com/o/r.git") == "https://ghp_…@github.com/o/r.git"
+    assert mask_url("https://git@github.com/o/r.git") == "https://git@github.com/o/r.git"
+    sts = "https://s3.example/o?X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr%2F&x=1"
+    assert (
+        mask_header_value("Location", sts) == "https://s3.example/o?X-Amz-Security-Token=IQoJ…&x=1"
+    )
+    assert mask_header_value(":path", "/v1/models?key=AIzaSyA1234567890abcdef") == (
+        "/v1/models?key=AIza…"
+    )
+    for param in ("X-Goog-Signature", "client_secret", "auth", "api-key", "x-goog-api-key"):
+        assert mask_url(f"https://h/p?{param}=0123456789abcdefgh") == f"https://h/p?{param}=0123…"
+
+
+def test_forms_multipart_and_json_shapes() -> None:
+    secret = "s3cr3t-value-0123456789"
+    assert mask_text(f"a=1&password={secret}\n") == "a=1&password=s3cr…\n"
+    assert mask_text(f"user[password]={secret}") == "user[password]=s3cr…"
+    big = f"note={'a' * 70_000}&client_secret={secret}"
+    assert mask_text(big).endswith("client_secret=s3cr…")
+    part = f'--b\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n{secret}\r\n--b--\r\n'
+    assert secret not in mask_text(part)
+    body = (
+        f'{{"api key": "{secret}", "api\\u005fkey": "{secret}x", "pin_password": 123456789012345,'
+        f' "api_keys": ["{secret}y", "{secret}z"], "max_tokens": 123456789012345}}'
+    )
+    masked = mask_text(body)
+    assert secret not in masked
+    assert "1234567890" not in masked.replace('"max_tokens": 123456789012345', "")
+    assert '"max_tokens": 123456789012345' in masked
+
+
+def test_json_inside_a_json_string_is_masked_at_any_depth() -> None:
+    secret = "hunter2-hunter2-hunter2"
+    inner = json.dumps({"user": "ada", "password": secret})
+    once = json.dumps({"arguments": inner})
+    twice = json.dumps({"wrapped": once})
+    for text in (inner, once, twice):
+        assert secret not in mask_text(text), text
+
+
+def test_error_messages_and_prose_that_name_a_key() -> None:
+    key = "abc123def456ghi789jkl"
+    message = f"Incorrect API key provided: {key}. You can find your API key at example."
+    assert mask_text(message) == message.replace(key, "abc1…")
+    assert mask_text("page_token=CiQ0MDI5ZTAxYi1kNWJm") == "page_token=CiQ0MDI5ZTAxYi1kNWJm"
+
+
+def test_a_logprobs_token_is_data() -> None:
+    entry = {"token": "abc123def456ghi789", "logprob": -0.1, "bytes": [97]}
+    assert mask_keys_in_value({"content": [entry]}) == {"content": [entry]}
+    assert mask_text(json.dumps(entry)) == json.dumps(entry)
+
+
+def test_the_decoded_model_is_masked_not_only_the_body() -> None:
+    secret = "hunter2-hunter2-hunter2"
+    key = "sk-proj-" + "Zx81Qw72Er63Ty54Ui45Op36"
+    args = json.dumps({"user": "ada", "password": secret})
+    request = chat_request(
+        [
+            {"role": "user", "content": f"use {key}"},
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {"id": "c", "type": "function", "function": {"name": "f", "arguments": args}}
+                ],
+            },
+            {"role": "tool", "tool_call_id": "c", "content": json.dumps({"api_key": secret})},
+        ]
+    )
+    inter = load_bytes(govcr(exchange(request, '{"choices": []}')).encode(), "t.yaml").interactions[
+        0
+    ]
+    shown = json.dumps(to_json(inter))
+    assert secret not in shown
+    assert key[4:] not in shown
+    call = inter.messages[1].parts[0]
+    assert isinstance(call, ToolCallPart)
+    assert call.arguments == {"user": "ada", "password": "hunt…"}
+
+
+def test_a_text_part_of_a_binary_body_is_masked_in_its_bytes() -> None:
+    secret = "s3cr3t-value-0123456789"
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n'
+        + secret.encode()
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n'
+        b"Content-Type: audio/wav\r\n\r\nRIFF\xff\xfe\x00\x01WAVE\r\n--b--\r\n"
+    )
+    doc = {
+        "interactions": [
+            {
+                "request": {
+                    "body": body,
+                    "headers": {"Content-Type": ["multipart/form-data; boundary=b"]},
+                    "method": "POST",
+                    "uri": "https://api.openai.com/v1/audio/transcriptions",
+                },
+                "response": {
+                    "body": {"string": '{"text": "hi"}'},
+                    "headers": {"Content-Type": ["application/json"]},
+                    "status": {"code": 200, "message": "OK"},
+                },
+            }
+        ],
+        "version": 1,
+    }
+    data = yaml.safe_dump(doc).encode()
+    shown = load_bytes(data, "upload.yaml").interactions[0].request_body
+    assert shown is not None
+    assert shown.startswith("base64:")
+    decoded = base64.b64decode(shown[7:])
+    assert secret.encode() not in decoded
+    assert b"s3cr\xe2\x80\xa6" in decoded
+    assert b"RIFF\xff\xfe" in decoded
+    findings = lint_bytes(data, "upload.yaml")
+    assert [f.message for f in findings] == [
+        "request body multipart part api_key is not masked (s3cr…)"
+    ]

@@ -6,8 +6,10 @@ Run `python3 -m tests.formats.fixture_gen` after changing it; the output is comm
 from __future__ import annotations
 
 import base64
+import binascii
 import gzip
 import json
+import struct
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -109,9 +111,36 @@ def exvcr() -> list[object]:
     ]
 
 
+def event_frame(event: str, payload: object) -> bytes:
+    """One AWS event-stream message: prelude with its CRC, string headers, payload, CRC."""
+    headers = b""
+    for name, value in ((":event-type", event), (":message-type", "event")):
+        headers += bytes([len(name)]) + name.encode() + b"\x07"
+        headers += struct.pack(">H", len(value)) + value.encode()
+    body = json.dumps(payload).encode()
+    prelude = struct.pack(">II", 16 + len(headers) + len(body), len(headers))
+    message = prelude + struct.pack(">I", binascii.crc32(prelude)) + headers + body
+    return message + struct.pack(">I", binascii.crc32(message))
+
+
+def converse_stream() -> bytes:
+    return b"".join(
+        event_frame(name, payload)
+        for name, payload in (
+            ("messageStart", {"role": "assistant"}),
+            ("contentBlockDelta", {"contentBlockIndex": 0, "delta": {"text": "Twelve"}}),
+            ("contentBlockStop", {"contentBlockIndex": 0}),
+            ("messageStop", {"stopReason": "end_turn"}),
+            ("metadata", {"usage": {"inputTokens": 9, "outputTokens": 2, "totalTokens": 11}}),
+        )
+    )
+
+
 def main() -> None:
     (FIXTURES / "nock-back.json").write_text(json.dumps(nock(), indent=2) + "\n")
     (FIXTURES / "exvcr.json").write_text(json.dumps(exvcr(), indent=2) + "\n")
+    packed = base64.b64encode(converse_stream()).decode()
+    (FIXTURES / "event-stream-body.eventstream.base64.txt").write_text(packed + "\n")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ interaction, with the rest of the file still shown.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,6 +113,13 @@ CASES: dict[str, Case] = {
         halve,
         WHOLE,
     ),
+    "event-stream-body": Case(
+        "event-stream-body.eventstream.base64.txt",
+        lambda data: base64.b64encode(base64.b64decode(data) + b"surprise trailing bytes"),
+        "was not read",
+        lambda data: base64.b64encode(base64.b64decode(data)[:-10]),
+        0,
+    ),
     "go-vcr-v2": Case(
         "go-vcr-v2.yaml",
         replace("    uncompressed: true\n", "    uncompressed: true\n    surprise: 1\n"),
@@ -168,6 +176,13 @@ CASES: dict[str, Case] = {
         replace("    status: 200\n", "    status: 200\n    surprise: 1\n"),
         "interaction 0: data not read in response.surprise",
         cut_before_last("  recorded_at:"),
+        0,
+    ),
+    "betamax": Case(
+        "betamax.json",
+        add_key(lambda doc: doc["http_interactions"][0]["response"]),
+        "interaction 0: data not read in response.surprise",
+        strip_response("status", "body", path=lambda doc: doc["http_interactions"][-1]["response"]),
         0,
     ),
     "har": Case(
@@ -247,7 +262,9 @@ def _messages(data: bytes, name: str) -> tuple[Any, str]:
     cassette = read_cassette(data, name)
     notes = [*cassette.errors, *cassette.warnings]
     bodies = [i.response.body or b"" for i in cassette.interactions]
-    return cassette, " | ".join(n.message for n in notes) + " | " + b" ".join(bodies).decode()
+    return cassette, " | ".join(n.message for n in notes) + " | " + b" ".join(bodies).decode(
+        errors="replace"
+    )
 
 
 def test_every_reader_has_both_cases() -> None:

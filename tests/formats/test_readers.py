@@ -15,6 +15,7 @@ import pytest
 from app.formats import read_cassette
 from app.formats.base import RawCassette, ReadLimits
 from app.streams import parse_eventstream
+from tests.formats.fixture_gen import event_frame
 
 Read = Callable[[str], RawCassette]
 FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
@@ -487,3 +488,48 @@ def test_bare_bodies_of_more_apis_are_response_bodies(body: dict[str, object]) -
 def test_a_json_file_with_an_error_key_among_others_is_not_a_recording() -> None:
     doc = {"name": "my-project", "error": {"message": "a config value"}}
     assert read_cassette(json.dumps(doc).encode(), "config.json").format == "unknown"
+
+
+def test_two_chunk_lines_without_a_final_line_break() -> None:
+    data = b'{"type":"message_start","message":{"id":"m","content":[]}}\n{"type":"message_stop"}'
+    cassette = read_cassette(data, "two.chunks.txt")
+    assert (cassette.format, cassette.errors) == ("stream-chunks", ())
+
+
+def test_event_stream_of_anthropic_chunks_on_bedrock_is_named_by_its_model() -> None:
+    start = {"type": "message_start", "message": {"model": "claude-3-5-haiku-20241022"}}
+    chunk = {"bytes": base64.b64encode(json.dumps(start).encode()).decode()}
+    raw = event_frame("chunk", chunk)
+    cassette = read_cassette(raw, "invoke.bin")
+    assert cassette.format == "event-stream-body"
+    assert cassette.interactions[0].request.url == (
+        "/model/anthropic.claude-3-5-haiku-20241022/invoke-with-response-stream"
+    )
+    assert cassette.interactions[0].response.body == raw
+
+
+def test_wiremock_query_parameters_and_header_patterns() -> None:
+    stub = {"request": {"urlPath": "/openai/deployments/gpt-4o/chat/completions", "method": "POST",
+                        "queryParameters": {"api-version": {"equalTo": "2024-10-21"}},
+                        "headers": {"api-key": {"matches": ".+"}, "Accept": {"equalTo": "*/*"}}},
+            "response": {"status": 200, "body": "{}"}}  # fmt: skip
+    cassette = read_cassette(json.dumps(stub).encode(), "stub.json")
+    (only,) = cassette.interactions
+    assert only.request.url == "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+    assert only.request.headers == (("Accept", "*/*"),)
+    assert "request headers matched by a pattern only: ['api-key']" in cassette.warnings[0].message
+
+
+def test_betamax_is_named_for_its_recorder(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("betamax.json"), "betamax", 1)
+    (only,) = cassette.interactions
+    assert (only.request.method, only.response.status) == ("POST", 200)
+    assert json.loads(only.response.body or b"")["text"] == "Hello!"
+    assert cassette.warnings == ()  # the response's own `url` is known, not unread data
+
+
+def test_event_stream_chunk_with_damaged_base64_is_kept_without_a_guess() -> None:
+    raw = event_frame("chunk", {"bytes": "%%% not base64 %%%"})
+    cassette = read_cassette(raw, "invoke.bin")
+    assert (cassette.format, cassette.errors) == ("event-stream-body", ())
+    assert cassette.interactions[0].response.body == raw

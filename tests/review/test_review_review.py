@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.review import git as review_git
 from tests.review.cassettes import Turn, chat_cassette
 from tests.review.helpers import SYSTEM, commit_all, git, init_repo, run, weather_run
 
@@ -200,3 +201,21 @@ def test_links_to_a_dashboard_or_an_export(pr_repo: Path) -> None:
     assert run("export", "cassettes", "--out", str(site)).exit_code == 0
     assert (site / "cassettes" / "tool.yaml.html").is_file()
     assert (site / "cassettes" / "agents" / "added.yaml.html").is_file()
+
+
+def test_blobs_are_read_by_one_git_process(pr_repo: Path) -> None:
+    head = commit_all(pr_repo, "feature work")
+    with review_git.BlobReader(pr_repo, max_bytes=10_000) as blobs:
+        assert (
+            blobs.read(head, "cassettes/tool.yaml")
+            == (pr_repo / "cassettes/tool.yaml").read_bytes()
+        )
+        with pytest.raises(review_git.GitError, match="does not exist"):
+            blobs.read(head, "cassettes/nope.yaml")
+        with pytest.raises(review_git.GitError, match="not a file"):
+            blobs.read(head, "cassettes")
+        (pr_repo / "cassettes" / "big.yaml").write_text("x" * 20_000)
+        big = commit_all(pr_repo, "big")
+        with pytest.raises(review_git.GitError, match="over the limit"):
+            blobs.read(big, "cassettes/big.yaml")
+        assert blobs.read(head, "cassettes/moved.yaml")  # still answering after the refusals

@@ -41,6 +41,9 @@ def web_outputs(client: TestClient, path: str, interactions: int = 3) -> str:
         f"/api/cassettes/{path}",
         "/search?q=planet",
         "/api/search?q=planet",
+        "/search?q=ada",  # tool arguments and results: their snippets come from the index
+        "/api/search?q=ada",
+        "/api/search?q=key",
         "/usage",
         "/usage.csv",
         "/api/usage?group_by=cassette",

@@ -186,3 +186,12 @@ def test_what_changed_since_the_previous_request_is_folded_between_turns(
     assert previous.startswith("/cassettes/agents/weather.yaml/interactions/0")
     retry = page(client, "/cassettes/threads/retry.yaml").by_id("turn-1")
     assert "retry" in retry.find("details", cls="context-change").text()
+
+
+def test_the_reading_is_kept_per_content_version(client: TestClient, tmp_path: Path) -> None:
+    path = tmp_path / "reading" / "agents" / "weather.yaml"
+    before = page(client, "/cassettes/agents/weather.yaml")
+    assert "sunny in Florence" in before.find("section", cls="transcript").text()
+    path.write_text(path.read_text().replace("sunny in", "cold and rainy in"), encoding="utf-8")
+    after = page(client, "/cassettes/agents/weather.yaml")
+    assert "cold and rainy in Florence" in after.find("section", cls="transcript").text()

@@ -164,7 +164,7 @@ def test_problems_page_has_failed_calls_unreadable_files_and_warnings(client: Te
     failed = doc.by_id("failed").find("tbody").find_all("tr")
     assert len(failed) == 1
     cells = [" ".join(td.text().split()) for td in failed[0].find_all("td")]
-    assert cells[0].startswith("errors/rate_limited.yaml · #1")
+    assert cells[0].startswith("errors/rate_limited.yaml · #0")
     assert cells[1] == "429"
     assert cells[3]  # the provider's message
     link = failed[0].find("a").attrs["href"]
