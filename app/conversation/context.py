@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from app.conversation.keys import Fingerprints
 from app.model import Cassette, Interaction, Message, Tool
 
@@ -97,27 +99,52 @@ def context_change(cassette: Cassette, index: int) -> ContextChange | None:
     at = members.index(index) if index in members else 0
     if at == 0 or members[at - 1] not in by_index:
         return None
-    return compare(by_index[members[at - 1]], it, Fingerprints())
+    return compare(by_index[members[at - 1]], it, _Sides(Fingerprints()))
 
 
 def context_changes(cassette: Cassette) -> dict[int, ContextChange]:
     """Every interaction's change from the previous one of its thread, keyed by index."""
     by_index = {it.index: it for it in cassette.interactions}
-    prints = Fingerprints()
+    sides = _Sides(Fingerprints())
     out: dict[int, ContextChange] = {}
     for thread in cassette.threads:
         pairs = zip(thread.interactions, thread.interactions[1:], strict=False)
         for prev, cur in pairs:
             if prev in by_index and cur in by_index:
-                out[cur] = compare(by_index[prev], by_index[cur], prints)
+                out[cur] = compare(by_index[prev], by_index[cur], sides)
     return out
 
 
-def compare(prev: Interaction, cur: Interaction, prints: Fingerprints) -> ContextChange:
-    old_system, old = _split(prev.messages, prints)
-    new_system, new = _split(cur.messages, prints)
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What a request contributes to a comparison, worked out once per interaction: in a thread
+    each request is compared twice (with the one before and the one after), and parsing a body
+    that resends the whole history is the costliest step of all."""
+
+    system: list[int]
+    messages: list[tuple[int, str]]
+    parameters: dict[str, str]
+
+
+class _Sides:
+    def __init__(self, prints: Fingerprints) -> None:
+        self.prints = prints
+        self._known: dict[int, _Side] = {}
+
+    def of(self, it: Interaction) -> _Side:
+        side = self._known.get(it.index)
+        if side is None:
+            system, rest = _split(it.messages, self.prints)
+            side = self._known[it.index] = _Side(system, rest, _parameters(it.request_body))
+        return side
+
+
+def compare(prev: Interaction, cur: Interaction, sides: _Sides) -> ContextChange:
+    before, after = sides.of(prev), sides.of(cur)
+    old_system, old = before.system, list(before.messages)
+    new_system, new = after.system, after.messages
     retry = cur.retry_of is not None
-    answer = prints.of(prev.response) if prev.response is not None else None
+    answer = sides.prints.of(prev.response) if prev.response is not None else None
     if answer is not None and not retry:
         old.append((answer[0], prev.response.role if prev.response else "assistant"))
     if cur.previous_response_id is not None and cur.previous_response_id == prev.response_id:
@@ -135,7 +162,7 @@ def compare(prev: Interaction, cur: Interaction, prints: Fingerprints) -> Contex
         dropped=dropped,
         system_changed=old_system != new_system,
         **_tool_changes(prev.tools, cur.tools),
-        parameters=tuple(_parameter_changes(prev, cur)),
+        parameters=tuple(_parameter_changes(prev, cur, before.parameters, after.parameters)),
     )
 
 
@@ -184,10 +211,11 @@ def _tool_changes(old: tuple[Tool, ...], new: tuple[Tool, ...]) -> dict[str, tup
     }
 
 
-def _parameter_changes(prev: Interaction, cur: Interaction) -> Iterator[ParameterChange]:
+def _parameter_changes(
+    prev: Interaction, cur: Interaction, old: dict[str, str], new: dict[str, str]
+) -> Iterator[ParameterChange]:
     if prev.model != cur.model:
         yield ParameterChange("model", prev.model, cur.model)
-    old, new = _parameters(prev.request_body), _parameters(cur.request_body)
     for name in sorted(old.keys() | new.keys()):
         if name != "model" and old.get(name) != new.get(name):
             yield ParameterChange(name, _shown(old.get(name)), _shown(new.get(name)))
@@ -199,9 +227,12 @@ def _parameters(body: str | None) -> dict[str, str]:
     if not body or not body.lstrip().startswith("{"):
         return {}
     try:
-        doc = json.loads(body)
-    except ValueError:
-        return {}
+        doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:  # what orjson refuses and the standard library reads: NaN, integers past 64 bits
+            doc = json.loads(body)
+        except ValueError:
+            return {}
     out: dict[str, str] = {}
     if not isinstance(doc, dict):
         return out
