@@ -13,12 +13,13 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.apis.base import Decoded, Exchange
-from app.apis.chat_parts import finish_reason
+from app.apis.chat_parts import dicts, finish_reason
 from app.apis.citations import grounding_parts
 from app.apis.gemini_parts import continues_text, parts_of, request_messages, request_tools
 from app.apis.native_parts import (
     first,
     fold_frames,
+    obj,
     stream_frames,
 )
 from app.model import (
@@ -27,7 +28,9 @@ from app.model import (
     FinishReason,
     Message,
     Part,
+    TokenLogprob,
     ToolCallPart,
+    TopLogprob,
 )
 from app.streams import Frame
 from app.usage import normalized
@@ -75,6 +78,9 @@ class GeminiDecoder:
         out.model = unquote(match.group(1)) if match else None
         out.messages = request_messages(req)
         out.tools = request_tools(req.get("tools"))
+        out.response_format = _response_format(
+            obj(first(req, "generationConfig", "generation_config"))
+        )
         status = ex.status or 0
         if status >= 400:
             out.error = error_of(_error_body(ex))
@@ -119,6 +125,7 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
     if isinstance(candidates, list) and candidates:
         cand = candidates[0] if isinstance(candidates[0], dict) else {}
         parts = _candidate_parts(cand)
+        out.logprobs = _logprobs(first(cand, "logprobsResult", "logprobs_result"))
         out.response = Message("assistant", parts)
         out.alternatives = [Message("assistant", _candidate_parts(c)) for c in candidates[1:]]
         reason = first(cand, "finishReason", "finish_reason")
@@ -144,6 +151,40 @@ def _candidate_parts(cand: Any) -> tuple[Part, ...]:
     raw_parts = content.get("parts") if isinstance(content, dict) else None
     grounding = grounding_parts(first(cand, "groundingMetadata", "grounding_metadata"))
     return (*parts_of(_merge_text(raw_parts), {}), *grounding)
+
+
+_FORMAT_KEYS = ("responseJsonSchema", "responseSchema", "response_json_schema", "response_schema")
+
+
+def _response_format(config: dict[str, Any]) -> Any:
+    """The structured output asked for: the schema and the MIME type, as the request put them."""
+    found = {
+        k: config[k]
+        for k in (*_FORMAT_KEYS, "responseMimeType", "response_mime_type")
+        if k in config
+    }
+    mime = found.get("responseMimeType", found.get("response_mime_type"))
+    return found if found and (mime not in (None, "text/plain") or len(found) > 1) else None
+
+
+def _logprobs(raw: Any) -> list[TokenLogprob]:
+    """`logprobsResult`: the chosen tokens, and per position the top candidates."""
+    doc = obj(raw)
+    chosen = first(doc, "chosenCandidates", "chosen_candidates")
+    tops = first(doc, "topCandidates", "top_candidates")
+    out: list[TokenLogprob] = []
+    for i, item in enumerate(chosen if isinstance(chosen, list) else []):
+        top_list = (
+            obj(tops[i]).get("candidates") if isinstance(tops, list) and i < len(tops) else []
+        )
+        top = tuple(TopLogprob(str(t.get("token")), _prob(t)) for t in dicts(top_list))
+        out.append(TokenLogprob(str(obj(item).get("token", "")), _prob(obj(item)), top))
+    return out
+
+
+def _prob(item: dict[str, Any]) -> float | None:
+    value = first(item, "logProbability", "log_probability")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _merge_text(raw: Any) -> Any:
