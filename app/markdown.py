@@ -176,7 +176,8 @@ def message_blocks(msg: Message, level: str = "###") -> Iterator[str]:
 
 def part_blocks(part: Part) -> Iterator[str]:
     if isinstance(part, TextPart):
-        yield text(part.text)
+        value = structured(part.text)
+        yield text(part.text) if value is None else fenced(_json(value), "json")
     elif isinstance(part, ReasoningPart):
         body = "(redacted by the provider)" if part.redacted else text(part.text)
         yield f"<details><summary>Reasoning</summary>\n\n{body}\n\n</details>"
@@ -203,6 +204,23 @@ def part_blocks(part: Part) -> Iterator[str]:
     elif isinstance(part, UnknownPart):
         yield "**Not understood**, kept as recorded:"
         yield fenced(_json(part.raw), "json")
+
+
+# A longer text is not parsed to be shown as JSON (it is shown as recorded).
+STRUCTURED_LIMIT = 200_000
+
+
+def structured(recorded: str) -> Any:
+    """A text that is one JSON object or array (a structured-output answer), parsed, so it is
+    shown indented rather than as prose; None for any other text."""
+    stripped = recorded.strip()
+    if stripped[:1] not in ("{", "[") or len(recorded) > STRUCTURED_LIMIT:
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
 
 
 def _citation(part: CitationPart) -> str:

@@ -19,6 +19,7 @@ from app.web.deps import index, int_param, page_context
 from app.web.highlight import query_terms
 from app.web.history import history_link
 from app.web.lanes import reading
+from app.web.logprobs import logprobs_view
 from app.web.lookup import Found, find
 from app.web.paging import call_window, windowed
 from app.web.render import respond
@@ -130,6 +131,7 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "request_messages": transcript(inter.messages, "q"),
         "response_messages": response,
         "alternative_messages": transcript(inter.alternatives, "alt"),
+        "logprobs": logprobs_view(inter),
         "curl": curl_command(inter),
         "context_change": context_change(cas, n),
         "reply_to": playback.reply_json(cas, n),

@@ -20,6 +20,8 @@ from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
 from pygments.lexers import JsonLexer, get_lexer_by_name  # type: ignore[import-untyped]
 from pygments.util import ClassNotFound  # type: ignore[import-untyped]
 
+from app.markdown import structured
+
 # Above this size a body is shown escaped but not highlighted: colouring megabytes costs more
 # than it helps, and keeps big pages fast.
 HIGHLIGHT_LIMIT = 200_000
@@ -241,5 +243,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "json_block": json_block,
     "body_block": body_block,
     "maybe_json": maybe_json,
+    "structured": structured,  # app.markdown's: the pages and Markdown agree on what is JSON
     "pretty_json": pretty_json,
 }
