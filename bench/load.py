@@ -1,17 +1,19 @@
-"""Requests per second with concurrent clients against real `tapedeck serve` processes.
+"""Requests per second with concurrent clients against a real `tapedeck serve` process.
 
-`python -m bench.load --n 1000 --servers 1 2` builds the index for the synthetic corpus once
-(bench.run's corpus), starts the given number of `serve` processes on loopback ports sharing
-that one index file, and runs 32 client threads for a fixed time against a mix of pages
-(home, search, a cassette, an interaction, usage), spread over the servers. It prints
-requests/s, latency p50/p95 and the error count. Traffic goes to 127.0.0.1 only and stops
-by itself.
+`python -m bench.load --n 10000 --workers 1 2` builds the index for the synthetic corpus once
+(bench.run's corpus), then for each worker count starts one `serve --workers W` on a loopback
+port over that index file, lets 32 client threads warm it up for a few seconds, and runs them
+for a fixed time against a mix of pages (home, search, a cassette, an interaction, usage, a
+JSON listing). It prints requests/s, latency p50/p95 and the error count, and the load average
+of the machine while it ran (the figures mean little on a busy machine). Traffic goes to
+127.0.0.1 only and stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import socket
 import subprocess
 import sys
@@ -41,21 +43,17 @@ def wait_ready(url: str, deadline: float) -> None:
     raise SystemExit(f"server at {url} did not become ready")
 
 
-def run(folder: Path, db: Path, servers: int, clients: int, seconds: float) -> dict[str, float]:
-    procs = []
-    urls = []
+def run(
+    folder: Path, db: Path, workers: int, clients: int, seconds: float, warmup: float
+) -> dict[str, float]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "app", "serve", str(folder), "--index", str(db), "--no-watch"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(servers):
-            port = free_port()
-            cmd = [sys.executable, "-m", "app", "serve", str(folder), "--index", str(db)]
-            cmd += ["--no-watch", "--port", str(port)]
-            procs.append(
-                subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url in urls:
-            wait_ready(url, time.time() + 300)
-        first = httpx.get(urls[0] + "/api/cassettes?limit=1").json()["cassettes"][0]["path"]
+        wait_ready(url, time.time() + 300)
+        first = httpx.get(url + "/api/cassettes?limit=1").json()["cassettes"][0]["path"]
         paths = [
             "/",
             "/search?q=weather",
@@ -64,60 +62,77 @@ def run(folder: Path, db: Path, servers: int, clients: int, seconds: float) -> d
             "/usage",
             "/api/cassettes?provider=openai",
         ]
-        targets = itertools.cycle([u + p for p in paths for u in urls])
+        targets = itertools.cycle([url + p for p in paths])
         lock = threading.Lock()
-        samples: list[float] = []
-        errors = 0
-        stop = time.time() + seconds
 
-        def client() -> None:
-            nonlocal errors
-            with httpx.Client(timeout=30) as http:
-                while time.time() < stop:
-                    with lock:
-                        url = next(targets)
-                    start = time.perf_counter()
-                    try:
-                        bad = http.get(url).status_code >= 500
-                    except httpx.HTTPError:
-                        bad = True
-                    with lock:
-                        samples.append((time.perf_counter() - start) * 1000)
-                        errors += bad
+        def load(duration: float) -> tuple[list[float], int]:
+            samples: list[float] = []
+            errors = 0
+            stop = time.time() + duration
 
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+            def client() -> None:
+                nonlocal errors
+                with httpx.Client(timeout=30) as http:
+                    while time.time() < stop:
+                        with lock:
+                            target = next(targets)
+                        start = time.perf_counter()
+                        try:
+                            bad = http.get(target).status_code >= 500
+                        except httpx.HTTPError:
+                            bad = True
+                        with lock:
+                            samples.append((time.perf_counter() - start) * 1000)
+                            errors += bad
+
+            threads = [threading.Thread(target=client) for _ in range(clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return samples, errors
+
+        load(warmup)  # every worker's first look at each page (price table, memo) not timed
+        before = os.getloadavg()[0]
+        samples, errors = load(seconds)
         p50, p95 = percentiles(samples)
-        return {"requests/s": len(samples) / seconds, "p50 ms": p50, "p95 ms": p95, "5xx": errors}
+        return {
+            "requests/s": len(samples) / seconds,
+            "p50 ms": p50,
+            "p95 ms": p95,
+            "5xx": errors,
+            "load": (before + os.getloadavg()[0]) / 2,
+        }
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Concurrent-client load on loopback.")
     parser.add_argument("--n", type=int, default=1000, help="corpus size")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", type=int, nargs="+", default=[1])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="serve --workers")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load not timed")
     args = parser.parse_args()
     folder = corpus(args.n, args.seed)
     db = OUT / f"load-index-{args.n}-{args.seed}.sqlite3"
     from app.index import Index
 
     Index(db, [folder]).refresh()
-    print("| servers | requests/s | p50 ms | p95 ms | 5xx |\n| --- | --- | --- | --- | --- |")
-    for servers in args.servers:
-        r = run(folder, db, servers, args.clients, args.seconds)
+    print(
+        f"{args.clients} clients, {args.seconds:.0f} s each, {os.cpu_count()} cores\n\n"
+        "| workers | requests/s | p50 ms | p95 ms | 5xx | load avg |\n"
+        "| --- | --- | --- | --- | --- | --- |"
+    )
+    for workers in args.workers:
+        r = run(folder, db, workers, args.clients, args.seconds, args.warmup)
         print(
-            f"| {servers} | {r['requests/s']:.0f} | {r['p50 ms']:.0f} | {r['p95 ms']:.0f}"
-            f" | {r['5xx']:.0f} |"
+            f"| {workers} | {r['requests/s']:.0f} | {r['p50 ms']:.0f} | {r['p95 ms']:.0f}"
+            f" | {r['5xx']:.0f} | {r['load']:.1f} |",
+            flush=True,
         )
 
 

@@ -105,3 +105,22 @@ def test_stopping_serve_stops_every_worker(
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_shared_status_carries_progress_failure_and_a_rebuild_request() -> None:
+    from app.index import IndexStatus
+    from app.web.workers import SharedStatus
+
+    shared = SharedStatus()
+    shared.publish(IndexStatus(True, 120, 10_000, 3, first=True), ready=False, failure=None)
+    snap = shared.read()
+    assert snap.status == IndexStatus(True, 120, 10_000, 3, first=True)
+    assert (snap.ready, snap.failure) == (False, None)
+    shared.request_rebuild()
+    shared.publish(IndexStatus(False, 5, 5, 4, first=False), ready=True, failure="OSError: gone é")
+    assert shared.read().failure == "OSError: gone é"
+    assert shared.read().status.generation == 4
+    assert shared.take_rebuild_request()  # publishing did not drop the worker's request
+    assert not shared.take_rebuild_request()
+    shared.publish(IndexStatus(False, 5, 5, 4, first=False), ready=True, failure="")
+    assert shared.read().failure == ""
