@@ -14,6 +14,7 @@ import logging
 import mmap
 import multiprocessing
 import os
+import signal
 import struct
 from dataclasses import dataclass
 
@@ -109,6 +110,7 @@ class FollowerIndex(LiveIndex):
         super().__init__(settings)
         self.shared = shared
         self._inode = _inode(self.index.db_path)
+        self._leader = os.getpid()  # made in the leader, before it forks the workers
 
     def start(self) -> None:
         self._spawn(self._follow, "tapedeck-follow")
@@ -120,6 +122,12 @@ class FollowerIndex(LiveIndex):
         usage.warm_up()
         warmed = -1
         while not self._stop.is_set():
+            if os.getppid() != self._leader:
+                # The leader is gone (killed): no one refreshes any more, so stop serving
+                # pages that would claim to be live.
+                log.warning("the indexing process stopped; this worker stops too")
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
             snap = self.shared.read()
             self.index.adopt_status(snap.status)
             self.failure = snap.failure
