@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -24,6 +25,22 @@ from pathlib import Path
 import httpx
 
 from bench.run import OUT, corpus, percentiles
+
+# p95 ms of each page, one entry per run, printed after the table.
+BY_PAGE: dict[str, list[str]] = {}
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total + sum(tree_cpu(int(k)) for k in kids)
 
 
 def free_port() -> int:
@@ -54,19 +71,20 @@ def run(
     try:
         wait_ready(url, time.time() + 300)
         first = httpx.get(url + "/api/cassettes?limit=1").json()["cassettes"][0]["path"]
-        paths = [
-            "/",
-            "/search?q=weather",
-            f"/cassettes/{first}",
-            f"/cassettes/{first}/interactions/0",
-            "/usage",
-            "/api/cassettes?provider=openai",
-        ]
-        targets = itertools.cycle([url + p for p in paths])
+        pages = {
+            "/": "/",
+            "/search?q=weather": "/search?q=weather",
+            "a cassette": f"/cassettes/{first}",
+            "an interaction": f"/cassettes/{first}/interactions/0",
+            "/usage": "/usage",
+            "/api/cassettes?provider=openai": "/api/cassettes?provider=openai",
+        }
+        paths = list(pages.values())
+        targets = itertools.cycle(paths)
         lock = threading.Lock()
 
-        def load(duration: float) -> tuple[list[float], int]:
-            samples: list[float] = []
+        def load(duration: float) -> tuple[list[tuple[str, float]], int]:
+            samples: list[tuple[str, float]] = []
             errors = 0
             stop = time.time() + duration
 
@@ -78,11 +96,11 @@ def run(
                             target = next(targets)
                         start = time.perf_counter()
                         try:
-                            bad = http.get(target).status_code >= 500
+                            bad = http.get(url + target).status_code >= 500
                         except httpx.HTTPError:
                             bad = True
                         with lock:
-                            samples.append((time.perf_counter() - start) * 1000)
+                            samples.append((target, (time.perf_counter() - start) * 1000))
                             errors += bad
 
             threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -94,9 +112,20 @@ def run(
 
         load(warmup)  # every worker's first look at each page (price table, memo) not timed
         before = os.getloadavg()[0]
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = tree_cpu(proc.pid)
         samples, errors = load(seconds)
-        p50, p95 = percentiles(samples)
+        server_cpu = tree_cpu(proc.pid) - server_cpu
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        p50, p95 = percentiles([ms for _, ms in samples])
+        for name, path in pages.items():
+            mine = [ms for p, ms in samples if p == path]
+            BY_PAGE.setdefault(name, []).append(f"{percentiles(mine)[1]:.0f}" if mine else "–")
+        client_cpu = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
         return {
+            "server CPU ms/request": 1000 * server_cpu / max(1, len(samples)),
+            "server CPU %": 100 * server_cpu / seconds,
+            "client CPU %": 100 * client_cpu / seconds,
             "requests/s": len(samples) / seconds,
             "p50 ms": p50,
             "p95 ms": p95,
@@ -124,16 +153,22 @@ def main() -> None:
     Index(db, [folder]).refresh()
     print(
         f"{args.clients} clients, {args.seconds:.0f} s each, {os.cpu_count()} cores\n\n"
-        "| workers | requests/s | p50 ms | p95 ms | 5xx | load avg |\n"
-        "| --- | --- | --- | --- | --- | --- |"
+        "| workers | requests/s | p50 ms | p95 ms | 5xx | load avg | server CPU % "
+        "| server CPU ms/request | client CPU % |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     )
     for workers in args.workers:
         r = run(folder, db, workers, args.clients, args.seconds, args.warmup)
         print(
             f"| {workers} | {r['requests/s']:.0f} | {r['p50 ms']:.0f} | {r['p95 ms']:.0f}"
-            f" | {r['5xx']:.0f} | {r['load']:.1f} |",
+            f" | {r['5xx']:.0f} | {r['load']:.1f} | {r['server CPU %']:.0f}"
+            f" | {r['server CPU ms/request']:.1f} | {r['client CPU %']:.0f} |",
             flush=True,
         )
+    print("\n| page | " + " | ".join(f"p95 ms, {w}" for w in args.workers) + " |")
+    print("| --- |" + " --- |" * len(args.workers))
+    for page, figures in BY_PAGE.items():
+        print(f"| {page} | " + " | ".join(figures) + " |")
 
 
 if __name__ == "__main__":
