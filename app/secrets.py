@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import json
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
@@ -360,9 +361,38 @@ _PROSE = re.compile(
 )
 
 
+# An agent resends its whole history on every call, so one long run holds the same tool result
+# and system prompt hundreds of times: what a long text holds is kept, by its characters and up
+# to a budget of characters (then forgotten at once), so each distinct text is scanned once.
+_MEMO_MIN_CHARS = 64
+_MEMO_BUDGET_CHARS = 8_000_000
+_memo: dict[tuple[str, bool], tuple[Hit, ...]] = {}
+_memo_chars = 0
+_memo_lock = threading.Lock()
+
+
 def text_hits(text: str, form: bool = True) -> list[Hit]:
     """Every secret in one text, without overlaps, in order. `form`: the text may be a whole
     form-encoded body (a header value never is: `Permissions-Policy: a=(), b=()`)."""
+    global _memo_chars
+    if len(text) < _MEMO_MIN_CHARS:
+        return _scan_text(text, form)
+    key = (text, form)
+    known = _memo.get(key)
+    if known is not None:
+        return list(known)
+    hits = _scan_text(text, form)
+    with _memo_lock:
+        if _memo_chars + len(text) > _MEMO_BUDGET_CHARS:
+            _memo.clear()
+            _memo_chars = 0
+        if len(text) <= _MEMO_BUDGET_CHARS:
+            _memo[key] = tuple(hits)
+            _memo_chars += len(text)
+    return hits
+
+
+def _scan_text(text: str, form: bool) -> list[Hit]:
     if len(text) < 13:  # no secret is that short: lint's rule, and the mask's
         return []
     hits: list[Hit] = []

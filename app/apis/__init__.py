@@ -14,18 +14,22 @@ import dataclasses
 from app import secrets, usage
 from app.apis import (
     anthropic,
+    batches,
     bedrock_converse,
     bedrock_invoke,
     bedrock_rag,
     cloudflare,
     cohere,
     cohere_v1,
+    error_body,
     gemini,
     native_labels,
     ollama,
     openai_assistants,
+    openai_audio,
     openai_chat,
     openai_legacy,
+    openai_realtime,
     openai_responses,
     other_labels,
     other_llms,
@@ -38,6 +42,9 @@ from app.model import ApiError, Chunk, Interaction, Note
 
 # Order matters only where two decoders could both claim an exchange: the more specific first.
 DECODERS: tuple[Decoder, ...] = (
+    openai_realtime.DECODER,
+    batches.DECODER,
+    openai_audio.DECODER,
     anthropic.BEDROCK_INVOKE,
     bedrock_invoke.DECODER,
     anthropic.DECODER,
@@ -71,6 +78,7 @@ DECODERS: tuple[Decoder, ...] = (
     other_labels.REPLICATE_OTHER,
     bedrock_rag.DECODER,
     cloudflare.DECODER,
+    error_body.DECODER,
 )
 
 
@@ -161,6 +169,9 @@ def _decode_unmasked(raw: RawInteraction) -> Interaction:
         response_body=body_text(raw.response.body),
         response_id=decoded.response_id,
         previous_response_id=decoded.previous_response_id,
+        alternatives=tuple(decoded.alternatives),
+        logprobs=tuple(decoded.logprobs),
+        response_format=decoded.response_format,
     )
 
 

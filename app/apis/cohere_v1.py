@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, as_str, dicts, finish_reason, tool_call
 from app.apis.native_parts import fold_frames, obj, stream_frames
 from app.model import ChunkKind, Message, Note, Part, Role, TextPart
@@ -48,11 +48,14 @@ _KNOWN = {
 class CohereV1Decoder:
     name: str
 
-    def __init__(self, name: str, path: str) -> None:
+    def __init__(self, name: str, path: str, *bare_keys: str) -> None:
         self.name = name
         self._path = path
+        self._bare_keys = bare_keys  # what a bare response body of this endpoint has
 
     def detect(self, ex: Exchange) -> bool:
+        if response_only(ex, *self._bare_keys):
+            return True
         return ex.path.rstrip("/").endswith(self._path)
 
     def decode(self, ex: Exchange) -> Decoded:
@@ -110,9 +113,9 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
     out.finish_reason, out.finish_reason_raw = finish_reason(
         first.get("finish_reason") or body.get("finish_reason")
     )
-    if len(generations) > 1:
-        shown = f"{len(generations)} generations were returned; the first is shown"
-        out.warnings.append(Note(shown))
+    for other in generations[1:]:
+        alt = as_str(other.get("text"))
+        out.alternatives.append(Message("assistant", (TextPart(alt),) if alt is not None else ()))
     meta = obj(body.get("meta"))
     counts = obj(meta.get("tokens")) or obj(meta.get("billed_units"))
     if counts:
@@ -156,5 +159,5 @@ def fold_stream(ex: Exchange, out: Decoded) -> dict[str, Any]:
     return snapshot
 
 
-CHAT = CohereV1Decoder("cohere.chat", "/v1/chat")
-GENERATE = CohereV1Decoder("cohere.generate", "/v1/generate")
+CHAT = CohereV1Decoder("cohere.chat", "/v1/chat", "generation_id", "text")
+GENERATE = CohereV1Decoder("cohere.generate", "/v1/generate", "generations", "prompt")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app import usage as usage_mod
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, token_logprobs
 from app.apis.chat_parts import (
     api_error,
     as_dict,
@@ -87,6 +87,7 @@ class OpenAIChatDecoder:
         d.model = as_str(body.get("model"))
         d.messages = request_messages(body.get("messages"))
         d.tools = request_tools(body)
+        d.response_format = body.get("response_format")
         event_stream = is_event_stream(ex)
         d.streaming = request_stream_flag(body) or event_stream
         status = ex.status or 0
@@ -253,8 +254,10 @@ def _read_completion(doc: dict[str, Any], d: Decoded) -> None:
         if isinstance(msg, dict):
             d.response = Message("assistant", tuple(assistant_parts(msg)))
         d.finish_reason, d.finish_reason_raw = finish_reason(first.get("finish_reason"))
-        if len(choices) > 1:
-            d.warnings.append(Note(f"{len(choices)} choices were returned; the first is shown"))
+        d.logprobs = token_logprobs(as_dict(first.get("logprobs")).get("content"))
+        for other in choices[1:]:
+            alt = other.get("message")
+            d.alternatives.append(Message("assistant", tuple(assistant_parts(as_dict(alt)))))
     d.usage = chat_usage(_usage_object(doc))
     d.warnings.extend(_filter_notes(doc, choices))
 
