@@ -33,6 +33,7 @@ from app.review.parts import (
 from app.review.values import (
     JsonChange,
     WordOp,
+    ids_out,
     json_diff,
     text_similarity,
     without_ids,
@@ -292,7 +293,7 @@ def diff_interactions(
     tools += _definition_changes(old, new, {t.name for t in tools})
     bodies = _body_changes(old, new)
     usage = _usage_deltas(old.usage, new.usage)
-    if old.summary != new.summary:
+    if ids_out(old.summary) != ids_out(new.summary):
         fields += (ValueChange("summary", _masked(old.summary), _masked(new.summary)),)
     meaningful = fields or messages or tools or bodies or _usage_meaningful(old.usage, new.usage)
     return InteractionDiff(

@@ -59,7 +59,15 @@ _ID_BODY = (
 )
 _ID = re.compile(rf"^(?:{_ID_BODY})$")
 _ID_IN_PATH = re.compile(rf"(?<=/)(?:{_ID_BODY})(?=[/?#]|$)")
+_ID_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9_-])(?:{_ID_BODY})(?![A-Za-z0-9_-])")
 ID_PLACEHOLDER = "{id}"
+
+
+def ids_out(text: str | None) -> str | None:
+    """A one-line summary with its generated ids replaced: two runs differ in ids alone."""
+    return _ID_IN_TEXT.sub(ID_PLACEHOLDER, text) if text else text
+
+
 # Floats that differ by less than this fraction are the same value: scores, logprobs and
 # embeddings jitter in their last digits from one recording to the next.
 FLOAT_REL_TOL = 1e-3
