@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import json
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
@@ -344,23 +345,55 @@ def _list_item_re(depth: int) -> re.Pattern[str]:
 
 _FORM = re.compile(r"[\w.%+\-\[\]]+=[^&\s]*(?:&[\w.%+\-\[\]]+=[^&\s]*)*")
 _MULTIPART = re.compile(
-    r'content-disposition:[ \t]*form-data;[^\r\n]*?\bname="([^"\r\n]*)"[^\r\n]*\r?\n'
-    r"(?:[^\r\n]+\r?\n)*?\r?\n([^\r\n]*)",
+    r"content-disposition:[ \t]*form-data;[^\r\n]{0,200}?"
+    r'\bname="([^"\r\n]{0,200})"[^\r\n]{0,1000}\r?\n'
+    r"(?:[^\r\n]{1,1000}\r?\n){0,4}?\r?\n([^\r\n]*+)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\`]+")
 # A credential named in prose: an error message echoing the key, a prompt quoting config.
+# It is tried at each trigger word, so repeats are bounded or possessive and a trigger inside a
+# value already read is skipped: `token=` repeated a million times stays linear.
 _PROSE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
-    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])"
-    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])",
+    r"(?:\s+provided)?[ \t]{0,8}[:=][ \t]{0,8}[\"']?([A-Za-z0-9_\-./+=]{13,}+)"
+    r"|(?<![A-Za-z0-9_-])bearer[ \t]{1,8}([A-Za-z0-9_\-./+=]{13,}+)",
     re.IGNORECASE,
 )
+
+
+# An agent resends its whole history on every call, so one long run holds the same tool result
+# and system prompt hundreds of times: what a long text holds is kept, by its characters and up
+# to a budget of characters (then forgotten at once), so each distinct text is scanned once.
+_MEMO_MIN_CHARS = 64
+_MEMO_BUDGET_CHARS = 8_000_000
+_memo: dict[tuple[str, bool], tuple[Hit, ...]] = {}
+_memo_chars = 0
+_memo_lock = threading.Lock()
 
 
 def text_hits(text: str, form: bool = True) -> list[Hit]:
     """Every secret in one text, without overlaps, in order. `form`: the text may be a whole
     form-encoded body (a header value never is: `Permissions-Policy: a=(), b=()`)."""
+    global _memo_chars
+    if len(text) < _MEMO_MIN_CHARS:
+        return _scan_text(text, form)
+    key = (text, form)
+    known = _memo.get(key)
+    if known is not None:
+        return list(known)
+    hits = _scan_text(text, form)
+    with _memo_lock:
+        if _memo_chars + len(text) > _MEMO_BUDGET_CHARS:
+            _memo.clear()
+            _memo_chars = 0
+        if len(text) <= _MEMO_BUDGET_CHARS:
+            _memo[key] = tuple(hits)
+            _memo_chars += len(text)
+    return hits
+
+
+def _scan_text(text: str, form: bool) -> list[Hit]:
     if len(text) < 13:  # no secret is that short: lint's rule, and the mask's
         return []
     hits: list[Hit] = []
@@ -425,7 +458,7 @@ def _field_hits(text: str, triggers: list[int], form: bool) -> list[Hit]:
         if quote < 0:
             continue
         depth = 0
-        while quote - depth > 0 and text[quote - depth - 1] == "\\":
+        while depth <= 15 and quote - depth > 0 and text[quote - depth - 1] == "\\":
             depth += 1
         start = quote - depth
         if start in tried or depth > 15:
@@ -497,14 +530,20 @@ def _multipart_hits(text: str) -> list[Hit]:
 
 def _prose_hits(text: str, triggers: list[int]) -> list[Hit]:
     found = []
-    for at in triggers:  # a phrase starts at a trigger word, or 4 before (`api key`)
+    read = 0
+    for at in sorted(triggers):  # a phrase starts at a trigger word, or 4 before (`api key`)
+        if at < read:
+            continue
         m = _PROSE.match(text, at) or (_PROSE.match(text, at - 4) if at >= 4 else None)
         if m is None:
             continue
         group = 1 if m[1] is not None else 2
-        value = m[group]
-        if _credential_shaped(value) and not is_placeholder(value):
-            found.append(Hit(m.start(group), m.end(group), "credential in text", "text"))
+        read = m.end(group)
+        value = m[group].rstrip(".")  # the end of a sentence, not of the key
+        if len(value) > 12 and _credential_shaped(value) and not is_placeholder(value):
+            found.append(
+                Hit(m.start(group), m.start(group) + len(value), "credential in text", "text")
+            )
     return found
 
 

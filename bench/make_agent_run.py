@@ -87,14 +87,16 @@ def _streamed_answer(turn: int, text: str, call: dict[str, Any] | None) -> str:
     return _sse(events)
 
 
-def _interaction(body: dict[str, Any], answer: str, status: int = 200) -> dict[str, Any]:
+def _interaction(
+    body: dict[str, Any], answer: str, status: int = 200, url: str = URL
+) -> dict[str, Any]:
     stream = status < 400
     return {
         "request": {
             "proto": "HTTP/1.1",
             "body": json.dumps(body, separators=(",", ":")),
             "headers": {"Content-Type": ["application/json"]},
-            "url": URL,
+            "url": url,
             "method": "POST",
         },
         "response": {

@@ -89,6 +89,13 @@ def run_server(app: Any, sock: socket.socket) -> None:
     help="Also answer requests whose Host is NAME (repeatable); loopback names and --host "
     "always are, any other is refused (DNS rebinding).",
 )
+@click.option(
+    "--cache-mb",
+    type=click.FloatRange(min=0),
+    envvar="TAPEDECK_CACHE_MB",
+    help="Megabytes of decoded cassettes kept in memory (default 256; a quarter of that again "
+    "for each cache of rendered pages). Env: TAPEDECK_CACHE_MB.",
+)
 def serve(
     paths: tuple[Path, ...],
     host: str,
@@ -97,6 +104,7 @@ def serve(
     no_watch: bool,
     auth_token: str | None,
     allow_hosts: tuple[str, ...],
+    cache_mb: float | None,
 ) -> None:
     """Serve the dashboard for the cassettes under PATH (default ./cassettes).
 
@@ -104,10 +112,13 @@ def serve(
     port in use exits 2. The index is built in the background, so pages answer at once and show
     its progress; changed files are re-indexed as they change.
     """
+    from app.index import budget
     from app.web import Settings, create_app
     from app.web.security import allowed_hosts
 
     roots = roots_or_default(paths)
+    if cache_mb is not None:
+        os.environ[budget.ENV] = str(cache_mb)  # read by every cache when it stores
     if auth_token is None and "TAPEDECK_AUTH_TOKEN" in os.environ:
         auth_token = os.environ["TAPEDECK_AUTH_TOKEN"]  # click reads an empty variable as unset
     if auth_token is not None and not auth_token.strip():

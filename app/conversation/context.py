@@ -99,50 +99,52 @@ def context_change(cassette: Cassette, index: int) -> ContextChange | None:
     at = members.index(index) if index in members else 0
     if at == 0 or members[at - 1] not in by_index:
         return None
-    return compare(by_index[members[at - 1]], it)
+    return compare(by_index[members[at - 1]], it, _Sides(Fingerprints()))
 
 
 def context_changes(cassette: Cassette) -> dict[int, ContextChange]:
     """Every interaction's change from the previous one of its thread, keyed by index."""
     by_index = {it.index: it for it in cassette.interactions}
-    memo = _Memo()
+    sides = _Sides(Fingerprints())
     out: dict[int, ContextChange] = {}
     for thread in cassette.threads:
         pairs = zip(thread.interactions, thread.interactions[1:], strict=False)
         for prev, cur in pairs:
             if prev in by_index and cur in by_index:
-                out[cur] = compare(by_index[prev], by_index[cur], memo)
+                out[cur] = compare(by_index[prev], by_index[cur], sides)
     return out
 
 
-class _Memo:
-    """Each interaction is read once, not once per neighbour: its messages split into system
-    and the rest as fingerprints, and its request parameters."""
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """What a request contributes to a comparison, worked out once per interaction: in a thread
+    each request is compared twice (with the one before and the one after), and parsing a body
+    that resends the whole history is the costliest step of all."""
 
-    def __init__(self) -> None:
-        self.prints = Fingerprints()
-        self._splits: dict[int, tuple[list[int], list[tuple[int, str]]]] = {}
-        self._params: dict[int, dict[str, str]] = {}
-
-    def split(self, it: Interaction) -> tuple[list[int], list[tuple[int, str]]]:
-        if it.index not in self._splits:
-            self._splits[it.index] = _split(it.messages, self.prints)
-        system, rest = self._splits[it.index]
-        return list(system), list(rest)
-
-    def params(self, it: Interaction) -> dict[str, str]:
-        if it.index not in self._params:
-            self._params[it.index] = _parameters(it.request_body)
-        return self._params[it.index]
+    system: list[int]
+    messages: list[tuple[int, str]]
+    parameters: dict[str, str]
 
 
-def compare(prev: Interaction, cur: Interaction, memo: _Memo | None = None) -> ContextChange:
-    memo = memo or _Memo()
-    prints = memo.prints
-    old_system, old = memo.split(prev)
-    new_system, new = memo.split(cur)
+class _Sides:
+    def __init__(self, prints: Fingerprints) -> None:
+        self.prints = prints
+        self._known: dict[int, _Side] = {}
+
+    def of(self, it: Interaction) -> _Side:
+        side = self._known.get(it.index)
+        if side is None:
+            system, rest = _split(it.messages, self.prints)
+            side = self._known[it.index] = _Side(system, rest, _parameters(it.request_body))
+        return side
+
+
+def compare(prev: Interaction, cur: Interaction, sides: _Sides) -> ContextChange:
+    before, after = sides.of(prev), sides.of(cur)
+    old_system, old = before.system, list(before.messages)
+    new_system, new = after.system, after.messages
     retry = cur.retry_of is not None
-    answer = prints.of(prev.response) if prev.response is not None else None
+    answer = sides.prints.of(prev.response) if prev.response is not None else None
     if answer is not None and not retry:
         old.append((answer[0], prev.response.role if prev.response else "assistant"))
     if cur.previous_response_id is not None and cur.previous_response_id == prev.response_id:
@@ -160,7 +162,7 @@ def compare(prev: Interaction, cur: Interaction, memo: _Memo | None = None) -> C
         dropped=dropped,
         system_changed=old_system != new_system,
         **_tool_changes(prev.tools, cur.tools),
-        parameters=tuple(_parameter_changes(prev, cur, memo)),
+        parameters=tuple(_parameter_changes(prev, cur, before.parameters, after.parameters)),
     )
 
 
@@ -210,11 +212,10 @@ def _tool_changes(old: tuple[Tool, ...], new: tuple[Tool, ...]) -> dict[str, tup
 
 
 def _parameter_changes(
-    prev: Interaction, cur: Interaction, memo: _Memo
+    prev: Interaction, cur: Interaction, old: dict[str, str], new: dict[str, str]
 ) -> Iterator[ParameterChange]:
     if prev.model != cur.model:
         yield ParameterChange("model", prev.model, cur.model)
-    old, new = memo.params(prev), memo.params(cur)
     for name in sorted(old.keys() | new.keys()):
         if name != "model" and old.get(name) != new.get(name):
             yield ParameterChange(name, _shown(old.get(name)), _shown(new.get(name)))
@@ -228,7 +229,10 @@ def _parameters(body: str | None) -> dict[str, str]:
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return {}
+        try:  # what orjson refuses and the standard library reads: NaN, integers past 64 bits
+            doc = json.loads(body)
+        except ValueError:
+            return {}
     out: dict[str, str] = {}
     if not isinstance(doc, dict):
         return out

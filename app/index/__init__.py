@@ -3,8 +3,8 @@
 The index is a cache of what the files say. A refresh walks the roots, re-reads only files whose
 size or mtime changed (in worker processes when there is much to read), drops rows of files that
 vanished, and bumps a generation counter so open pages can tell that something changed. Pages
-that need a whole cassette read it from disk again through `cassette()`, which keeps a small
-cache keyed by the file's size and mtime.
+that need a whole cassette read it from disk again through `cassette()`, which keeps a cache
+keyed by the file's size and mtime and bounded by bytes (app.index.budget).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import json
 import os
 import sqlite3
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -22,6 +21,7 @@ from typing import Any
 
 from app.formats.base import ReadLimits
 from app.index import owner, queries, schema, search
+from app.index.budget import SizedCache, cache_bytes, cassette_weight
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
@@ -46,7 +46,6 @@ Progress = Callable[[int, int], None]
 
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
-_CACHE_SIZE = 16
 
 
 class IndexLocationError(ValueError):
@@ -80,7 +79,8 @@ class Index:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        self._cache: OrderedDict[tuple[str, int, int], Cassette] = OrderedDict()
+        # Decoded cassettes by (path, size, mtime), bounded by bytes (app.index.budget).
+        self.decoded: SizedCache[tuple[str, int, int], Cassette] = SizedCache(cache_bytes)
         self._loading: dict[tuple[str, int, int], threading.Lock] = {}
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
@@ -121,8 +121,7 @@ class Index:
             Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
         schema.ensure_schema(self._conn())
         owner.claim(self.db_path)
-        with self._cache_lock:
-            self._cache.clear()
+        self.decoded.clear()
 
     # -- refresh -----------------------------------------------------------------------------
 
@@ -373,24 +372,19 @@ class Index:
         except OSError:
             return Cassette(path=path, format=fmt, errors=(Note("file vanished since indexed"),))
         key = (path, st.st_size, st.st_mtime_ns)
+        hit = self.decoded.get(key)
+        if hit is not None:
+            return hit
         with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
             loading = self._loading.setdefault(key, threading.Lock())
         # One load per file at a time: four viewers opening the same large cassette wait for
         # the first one's result instead of holding four decoded copies at once.
         with loading:
-            with self._cache_lock:
-                hit = self._cache.get(key)
+            hit = self.decoded.get(key)
             if hit is None:
                 hit = load_cassette(Path(abspath), path, self.limits)
+                self.decoded.put(key, hit, cassette_weight(hit))
             with self._cache_lock:
-                self._cache[key] = hit
-                self._cache.move_to_end(key)
-                while len(self._cache) > _CACHE_SIZE:
-                    self._cache.popitem(last=False)
                 self._loading.pop(key, None)
         return hit
 

@@ -48,7 +48,7 @@ VIEWS: dict[str, Callable[[Interaction], ops.View]] = {
     "bedrock.converse": ConverseView,
     "ollama.chat": OllamaView,
     "ollama.generate": OllamaView,
-    "cohere.chat": lambda inter: _cohere_view(inter),
+    "cohere.chat": CohereView,
 }
 
 # Bits of a chunk's kind mask (static/player.js has the same table).
@@ -99,11 +99,6 @@ class WholeAtEnd(ops.View):
         if it.finish_reason_raw is not None or it.finish_reason is not None:
             out.append(ops.finish(it.finish_reason, it.finish_reason_raw))
         return out
-
-
-def _cohere_view(inter: Interaction) -> ops.View:
-    """v2 Chat streams named SSE events; v1 Chat streams unnamed JSON lines, shown whole."""
-    return CohereView(inter) if any(c.event for c in inter.chunks) else WholeAtEnd(inter)
 
 
 def chunk_deltas(inter: Interaction) -> list[ops.Delta]:

@@ -9,22 +9,17 @@ so it can never point at something the page does not show.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from app.conversation.context import ContextChange, context_changes
+from app.index.budget import SizedCache, message_weight, page_cache_bytes
 from app.model import Cassette, Interaction, Thread
 from app.web.transcript import MessageView, results_in_requests, transcript
 
 # Markdown emphasis, headings and code marks, left out of one-line labels.
 _MARKUP = re.compile(r"[*`#>]+|(?<!\w)_+|_+(?!\w)")
 LABEL_CHARS = 60
-
-K = TypeVar("K")
-V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -119,43 +114,39 @@ def failure(inter: Interaction) -> Failure | None:
 
 
 # A cassette page is read again and again (reloads, share links, j/k through a run): what does
-# not depend on the query is kept for the last few cassettes, by content version.
-_CACHE_SIZE = 8
-_cache: OrderedDict[tuple[str, str, tuple[str, ...]], Reading] = OrderedDict()
-_changes_cache: OrderedDict[tuple[str, str], dict[int, ContextChange]] = OrderedDict()
-_lock = threading.Lock()
+# not depend on the query is kept by content version, bounded by bytes (app.index.budget).
+_cache: SizedCache[tuple[str, str, tuple[str, ...]], Reading] = SizedCache(page_cache_bytes)
+_changes_cache: SizedCache[tuple[str, str], dict[int, ContextChange]] = SizedCache(page_cache_bytes)
+_CHANGE_BYTES = 600  # one ContextChange and its dict slot, roughly
 
 
 def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
     if cas.version is None:
         return _reading(cas, terms, context_changes(cas))
     key = (cas.path, cas.version, tuple(terms))
-    with _lock:
-        hit = _cache.get(key)
+    hit = _cache.get(key)
     if hit is not None:
         return hit
     out = _reading(cas, terms, _changes(cas, cas.version))
     if not terms:
-        _remember(_cache, key, out)
+        _cache.put(key, out, reading_weight(out))
     return out
 
 
 def _changes(cas: Cassette, version: str) -> dict[int, ContextChange]:
     key = (cas.path, version)
-    with _lock:
-        hit = _changes_cache.get(key)
+    hit = _changes_cache.get(key)
     if hit is None:
         hit = context_changes(cas)
-        _remember(_changes_cache, key, hit)
+        _changes_cache.put(key, hit, _CHANGE_BYTES * (len(hit) + 1))
     return hit
 
 
-def _remember(cache: OrderedDict[K, V], key: K, value: V) -> None:
-    with _lock:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
+def reading_weight(out: Reading) -> int:
+    """Bytes a reading keeps alive: the messages it shows (still held once their cassette has
+    left the decoded cache) and a view per message and per part."""
+    views = [m for lane in out.lanes for turn in lane.turns for m in turn.messages]
+    return 1000 + sum(message_weight(v.message) + 300 + 100 * len(v.parts) for v in views)
 
 
 def _reading(cas: Cassette, terms: Sequence[str], changes: dict[int, ContextChange]) -> Reading:

@@ -147,6 +147,11 @@ def test_what_does_not_fit_is_listed_then_counted(tmp_path: Path) -> None:
     assert html.count("<details>") == html.count("</details>")
     assert literal_markers(comment) == []
     assert re.search(r"- … and \d+ more: \d+ answer text", comment)  # the rest, counted
+    for limit in (4_000, 6_500, 9_000, 13_000, 30_000):
+        sized = review_markdown(result, max_chars=limit)
+        assert len(sized) <= limit
+        assert sized.count("<details>") == sized.count("</details>")
+        assert "150 cassettes changed" in sized
     comment = review_markdown(result)
     named = {c.path for c in result.cassettes if f"`{c.path}`" in comment}
     named |= {c.path for c in result.cassettes if f"<code>{c.path}</code>" in comment}
