@@ -28,7 +28,6 @@ from app.model import (
     CitationPart,
     FinishReason,
     Message,
-    Note,
     TokenLogprob,
     ToolCallPart,
     TopLogprob,
@@ -266,23 +265,23 @@ def fold_stream(ex: Exchange, out: Decoded) -> dict[str, Any]:
                 snapshot[key] = value  # usage is cumulative: the last one wins
         cands = chunk.get("candidates")
         head = cands[0] if isinstance(cands, list) and cands and isinstance(cands[0], dict) else {}
-        content = head.get("content")
-        new = content.get("parts") if isinstance(content, dict) else None
-        new = new if isinstance(new, list) else []
-        parts.extend(new)
-        cand.update({k: v for k, v in head.items() if k != "content"})
-        if isinstance(cands, list) and len(cands) > 1:
-            extra.append(len(cands))
-        return _kind(new, head, chunk)
+        for pos, item in enumerate(cands if isinstance(cands, list) else []):
+            index = first(obj(item), "index")
+            slot = folds.setdefault(index if isinstance(index, int) else pos, ([], {}))
+            content = obj(obj(item).get("content")).get("parts")
+            slot[0].extend(content if isinstance(content, list) else [])
+            slot[1].update({k: v for k, v in obj(item).items() if k != "content"})
+        new = obj(head.get("content")).get("parts")
+        return _kind(new if isinstance(new, list) else [], head, chunk)
 
-    parts: list[Any] = []
-    cand: dict[str, Any] = {}
-    extra: list[int] = []
+    # Each candidate by its index (n>1 streams interleave them): parts and the latest fields.
+    folds: dict[int, tuple[list[Any], dict[str, Any]]] = {}
     fold_frames(stream_frames(ex, "sse" if sse else "json-array", out), step, out)
-    if extra:
-        out.warnings.append(Note(f"{max(extra)} candidates; showing the first"))
-    if parts or cand:
-        snapshot["candidates"] = [{**cand, "content": {"role": "model", "parts": parts}}]
+    if folds:
+        snapshot["candidates"] = [
+            {**cand, "content": {"role": "model", "parts": parts}}
+            for parts, cand in (folds[i] for i in sorted(folds))
+        ]
     return snapshot
 
 
