@@ -200,7 +200,9 @@ def part_blocks(part: Part) -> Iterator[str]:
         where = code(part.url) if part.url else "inline data, not repeated"
         yield f"*{part.type}* {escape(part.media_type or '')} ({where})"
     elif isinstance(part, CitationPart):
-        yield "- " + _citation(part)
+        where = code(part.url) if part.url else ""
+        quote = f": “{text(part.text)}”" if part.text else ""
+        yield f"**Source** {escape(part.title or '')} {where}{quote}".replace("  ", " ")
     elif isinstance(part, UnknownPart):
         yield "**Not understood**, kept as recorded:"
         yield fenced(_json(part.raw), "json")
@@ -221,18 +223,6 @@ def structured(recorded: str) -> Any:
     except ValueError:
         return None
     return value if isinstance(value, dict | list) else None
-
-
-def _citation(part: CitationPart) -> str:
-    """A source as one list item: a link when it has a url (angle-bracketed, so any character
-    in it stays part of the link), its title, and the cited passage."""
-    label = escape(part.title or part.url or "source")
-    url = "%20".join((part.url or "").replace("<", "%3C").replace(">", "%3E").split())
-    linked = url.startswith(("https://", "http://"))
-    head = f"Source: [{label}](<{url}>)" if linked else f"Source: {label}"
-    if part.url and not linked:
-        head += f" ({code(part.url)})"
-    return head + (f" — “{text(part.text)}”" if part.text else "")
 
 
 def _result_block(content: str) -> str:

@@ -80,8 +80,8 @@ class MediaPart:
 
 @dataclass(frozen=True, slots=True)
 class CitationPart:
-    """A source the answer cites, kept apart from the model's words so a script can tell them
-    apart: `text` is the cited (or supported) passage when the API names one."""
+    """A source the answer cites (Anthropic citations, OpenAI annotations, Gemini grounding):
+    `text` is the cited or supported passage when the API gives one."""
 
     text: str | None
     url: str | None
@@ -308,7 +308,6 @@ __all__ = [
     "ApiError",
     "Cassette",
     "Chunk",
-    "CitationPart",
     "Headers",
     "Interaction",
     "MediaPart",

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from app.apis.chat_parts import dicts, tool_call
-from app.apis.citations import plain
+from app.apis.citations import citation_parts
 from app.model import (
     MediaPart,
     Message,
@@ -125,7 +125,7 @@ def block_parts(block: Any, names: dict[str, str]) -> list[Part]:
 
 
 def content_parts(content: Any, names: dict[str, str]) -> list[Part]:
-    """Parts of a whole content value (string or blocks), cited sources as citation parts last."""
+    """Parts of a whole content value (string or blocks), with cited sources listed last."""
     if isinstance(content, str):
         return [TextPart(content)]
     parts: list[Part] = []
@@ -134,7 +134,7 @@ def content_parts(content: Any, names: dict[str, str]) -> list[Part]:
         parts.extend(block_parts(block, names))
         if isinstance(block, dict):
             citations.extend(dicts(block.get("citations")))
-    parts.extend(plain(citations))
+    parts.extend(citation_parts(citations))
     return parts
 
 

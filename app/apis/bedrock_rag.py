@@ -2,7 +2,7 @@
 (bedrock-agent-runtime): a question answered from retrieved documents.
 
 The question is the user turn and the generated answer the assistant turn; the documents it
-cites become citation parts (see `citations`), so a reader sees where the
+cites become the message's `Sources:` line (see `citations`), so a reader sees where the
 answer came from. The contract has no name for this API; Tapedeck calls it
 `bedrock.retrieve_and_generate` (README, "Decisions the contract leaves open").
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import as_dict, as_str, dicts
-from app.apis.citations import plain
+from app.apis.citations import citation_parts
 from app.apis.native_parts import loads, obj, stream_frames
 from app.model import ApiError, Chunk, ChunkKind, Message, Part, TextPart
 
@@ -43,7 +43,7 @@ class RetrieveAndGenerateDecoder:
             text = str(as_dict(doc.get("output")).get("text") or "")
             citations = list(dicts(doc.get("citations")))
         parts: list[Part] = [TextPart(text)]
-        parts.extend(plain(_source(ref) for c in citations for ref in _references(c)))
+        parts.extend(citation_parts([_source(ref) for c in citations for ref in _references(c)]))
         d.response = Message("assistant", tuple(parts))
         return d
 
@@ -82,7 +82,7 @@ def _references(citation: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _source(reference: dict[str, Any]) -> dict[str, Any]:
-    """A retrieved document as a citation `plain` reads: its location as the url."""
+    """A retrieved document as a citation `sources_part` reads: its location as the url."""
     for place in as_dict(reference.get("location")).values():
         url = as_dict(place).get("uri") or as_dict(place).get("url")
         if isinstance(url, str) and url:

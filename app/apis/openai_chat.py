@@ -29,7 +29,7 @@ from app.apis.chat_parts import (
     text_of,
     tool_call,
 )
-from app.apis.citations import plain
+from app.apis.citations import citation_parts
 from app.model import Chunk as ModelChunk
 from app.model import (
     ChunkKind,
@@ -203,8 +203,13 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
     legacy = msg.get("function_call")
     if isinstance(legacy, dict):
         parts.append(tool_call(None, legacy.get("name"), legacy.get("arguments")))
-    parts.extend(plain(dicts(msg.get("annotations"))))
+    parts.extend(citation_parts(url_citations(msg.get("annotations"))))
     return parts
+
+
+def url_citations(annotations: Any) -> list[dict[str, Any]]:
+    """Chat annotations nest their fields under `url_citation`; lifted to the top level."""
+    return [{**a, **as_dict(a.get("url_citation"))} for a in dicts(annotations)]
 
 
 def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:

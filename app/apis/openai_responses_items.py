@@ -98,8 +98,8 @@ def _message_parts(item: dict[str, Any]) -> list[Part]:
     if isinstance(content, str):
         return [TextPart(content)]
     parts = [content_part(p) for p in (content if isinstance(content, list) else [])]
-    cited = [(a, p.get("text")) for p in dicts(content) for a in dicts(p.get("annotations"))]
-    return [*parts, *citation_parts(cited)]
+    citations = [a for p in dicts(content) for a in dicts(p.get("annotations"))]
+    return [*parts, *citation_parts(citations)]
 
 
 def _reasoning(item: dict[str, Any]) -> ReasoningPart:

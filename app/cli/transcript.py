@@ -147,7 +147,7 @@ def part_lines(part: Part) -> list[str]:
         return [f"[{part.type} {part.media_type or ''} {part.url or '(inline data)'}]"]
     if isinstance(part, CitationPart):
         quote = f" “{_cut(part.text)}”" if part.text else ""
-        return [f"[source] {part.title or ''} {part.url or ''}".rstrip() + quote]
+        return [f"[source] {part.title or ''} {part.url or ''}{quote}".replace("  ", " ")]
     if isinstance(part, UnknownPart):
         return ["[not understood] " + json.dumps(part.raw)[:200]]
     return []

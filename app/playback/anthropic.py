@@ -15,7 +15,7 @@ from typing import Any
 from app.apis import anthropic
 from app.apis.anthropic_blocks import block_parts
 from app.apis.chat_parts import tool_call
-from app.apis.citations import plain
+from app.apis.citations import citation_parts
 from app.model import Chunk, Interaction, ReasoningPart
 from app.playback import ops
 
@@ -115,11 +115,9 @@ class AnthropicView(ops.View):
         return [ops.part(slot, tool_call(block["id"], block["name"], value))]
 
     def _cite(self, cited: list[Any]) -> ops.Delta:
-        """Citations stay last, each distinct source once: only newly cited ones add a part."""
-        before = len(plain(self.citations))
         self.citations.extend(c for c in cited if isinstance(c, dict))
-        parts = plain(self.citations)
-        return [ops.part(ops.SOURCES_SLOT + i, p) for i, p in enumerate(parts) if i >= before]
+        parts = citation_parts(self.citations)  # the list only grows: earlier slots stay put
+        return [ops.part(ops.SOURCES_SLOT + i, part) for i, part in enumerate(parts)]
 
     def _usage(self, raw: Any) -> ops.Delta:
         """Counts are cumulative: a later report replaces the earlier ones field by field."""

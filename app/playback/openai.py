@@ -21,8 +21,8 @@ from typing import Any
 
 from app.apis import openai_responses
 from app.apis.chat_parts import StreamEvent, api_error, as_dict, as_int, dicts, text_of, tool_call
-from app.apis.citations import plain
-from app.apis.openai_chat import call_position, chat_usage, content_parts
+from app.apis.citations import citation_parts
+from app.apis.openai_chat import call_position, chat_usage, content_parts, url_citations
 from app.apis.openai_legacy import stream_choices
 from app.apis.openai_responses_items import item_parts
 from app.apis.openai_responses_stream import Fold
@@ -96,7 +96,7 @@ class ChatView(ops.View):
 
     def _annotations(self, raw: Any) -> ops.Delta:
         """The latest `annotations` replace earlier ones, as in the decoder's fold."""
-        parts = plain(dicts(raw))
+        parts = citation_parts(url_citations(raw))
         out = [ops.part(ops.SOURCES_SLOT + i, p) for i, p in enumerate(parts)]
         out.extend(ops.remove(ops.SOURCES_SLOT + i) for i in range(len(parts), self.cited))
         self.cited = len(parts)

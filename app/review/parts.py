@@ -97,7 +97,7 @@ def part_signature(part: Part) -> tuple[Any, ...]:
     if isinstance(part, MediaPart):
         return (part.type, part.media_type, part.url)
     if isinstance(part, CitationPart):
-        return (part.type, part.text, part.url, part.title)
+        return (part.type, part.url, part.title, part.text)
     return (part.type, canonical(without_volatile(part.raw)))
 
 
@@ -122,7 +122,7 @@ def part_summary(part: Part) -> str:
     if isinstance(part, MediaPart):
         return f"{part.type} ({part.media_type or 'unknown type'})"
     if isinstance(part, CitationPart):
-        return snippet(f"source: {part.title or ''} {part.url or ''} {part.text or ''}")
+        return snippet(f"source {part.title or ''} {part.url or ''}")
     return snippet(canonical(without_volatile(part.raw)))
 
 

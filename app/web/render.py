@@ -52,7 +52,6 @@ def environment(templates: Path) -> Environment:
     env.filters.update(markup.FILTERS)
     env.filters["safe_image"] = safe_image_url
     env.filters["remote_image"] = remote_image_url
-    env.filters["safe_link"] = remote_image_url  # a web address safe in href, as for images
     env.filters["mark"] = mark
     env.globals.update(
         cassette_url=urls.cassette_url,

@@ -140,9 +140,10 @@ def test_bedrock_retrieve_and_generate_lists_its_sources() -> None:
         assert it.api == "bedrock.retrieve_and_generate"
         assert it.model == "anthropic.claude-3-haiku-20240307-v1:0"
         assert turns(it) == [("user", ["What is a fjord?"])]
-        assert texts(it.response) == ["A fjord is a narrow sea inlet."]
         assert it.response is not None
-        assert it.response.parts[-1] == CitationPart(None, "s3://kb-fixture/geography.pdf", None)
+        answer, source = it.response.parts
+        assert answer == TextPart("A fjord is a narrow sea inlet.")
+        assert source == CitationPart(None, "s3://kb-fixture/geography.pdf", None)
 
 
 def test_writer_stream_of_bare_values_is_the_completion() -> None:

