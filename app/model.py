@@ -136,6 +136,21 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
+class TopLogprob:
+    token: str
+    logprob: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenLogprob:
+    """One answer token with its log probability and the alternatives the API listed."""
+
+    token: str
+    logprob: float | None
+    top: tuple[TopLogprob, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ApiError:
     type: str
     message: str
@@ -180,6 +195,12 @@ class Interaction:
     # keep history on the server (Responses `previous_response_id`): threads follow them.
     response_id: str | None = None
     previous_response_id: str | None = None
+    # Beyond the contract: the other answers of an n>1 request (choices or candidates after the
+    # first, in index order), the first answer's token log probabilities when they were asked
+    # for, and the structured-output format the request asked for (its JSON schema, as sent).
+    alternatives: tuple[Message, ...] = ()
+    logprobs: tuple[TokenLogprob, ...] = ()
+    response_format: Any = None
 
 
 @dataclass(frozen=True, slots=True)

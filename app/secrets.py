@@ -344,16 +344,19 @@ def _list_item_re(depth: int) -> re.Pattern[str]:
 
 _FORM = re.compile(r"[\w.%+\-\[\]]+=[^&\s]*(?:&[\w.%+\-\[\]]+=[^&\s]*)*")
 _MULTIPART = re.compile(
-    r'content-disposition:[ \t]*form-data;[^\r\n]*?\bname="([^"\r\n]*)"[^\r\n]*\r?\n'
-    r"(?:[^\r\n]+\r?\n)*?\r?\n([^\r\n]*)",
+    r"content-disposition:[ \t]*form-data;[^\r\n]{0,200}?"
+    r'\bname="([^"\r\n]{0,200})"[^\r\n]{0,1000}\r?\n'
+    r"(?:[^\r\n]{1,1000}\r?\n){0,4}?\r?\n([^\r\n]*+)",
     re.IGNORECASE,
 )
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s\"'<>\\`]+")
 # A credential named in prose: an error message echoing the key, a prompt quoting config.
+# It is tried at each trigger word, so repeats are bounded or possessive and a trigger inside a
+# value already read is skipped: `token=` repeated a million times stays linear.
 _PROSE = re.compile(
     r"(?<![A-Za-z0-9_-])(?:api[ _-]?key|secret(?:[ _-]?key)?|password|passwd|credential|token)"
-    r"(?:\s+provided)?\s*[:=]\s*[\"']?([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])"
-    r"|(?<![A-Za-z0-9_-])bearer\s+([A-Za-z0-9_\-./+=]{12,}[A-Za-z0-9_\-/+=])",
+    r"(?:\s+provided)?[ \t]{0,8}[:=][ \t]{0,8}[\"']?([A-Za-z0-9_\-./+=]{13,}+)"
+    r"|(?<![A-Za-z0-9_-])bearer[ \t]{1,8}([A-Za-z0-9_\-./+=]{13,}+)",
     re.IGNORECASE,
 )
 
@@ -454,7 +457,7 @@ def _field_hits(text: str, triggers: list[int], form: bool) -> list[Hit]:
         if quote < 0:
             continue
         depth = 0
-        while quote - depth > 0 and text[quote - depth - 1] == "\\":
+        while depth <= 15 and quote - depth > 0 and text[quote - depth - 1] == "\\":
             depth += 1
         start = quote - depth
         if start in tried or depth > 15:
@@ -526,14 +529,20 @@ def _multipart_hits(text: str) -> list[Hit]:
 
 def _prose_hits(text: str, triggers: list[int]) -> list[Hit]:
     found = []
-    for at in triggers:  # a phrase starts at a trigger word, or 4 before (`api key`)
+    read = 0
+    for at in sorted(triggers):  # a phrase starts at a trigger word, or 4 before (`api key`)
+        if at < read:
+            continue
         m = _PROSE.match(text, at) or (_PROSE.match(text, at - 4) if at >= 4 else None)
         if m is None:
             continue
         group = 1 if m[1] is not None else 2
-        value = m[group]
-        if _credential_shaped(value) and not is_placeholder(value):
-            found.append(Hit(m.start(group), m.end(group), "credential in text", "text"))
+        read = m.end(group)
+        value = m[group].rstrip(".")  # the end of a sentence, not of the key
+        if len(value) > 12 and _credential_shaped(value) and not is_placeholder(value):
+            found.append(
+                Hit(m.start(group), m.start(group) + len(value), "credential in text", "text")
+            )
     return found
 
 

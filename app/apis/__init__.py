@@ -14,20 +14,27 @@ import dataclasses
 from app import secrets, usage
 from app.apis import (
     anthropic,
+    batches,
     bedrock_converse,
     bedrock_invoke,
     bedrock_rag,
+    cloudflare,
     cohere,
+    cohere_v1,
+    error_body,
     gemini,
     native_labels,
     ollama,
     openai_assistants,
+    openai_audio,
     openai_chat,
     openai_legacy,
+    openai_realtime,
     openai_responses,
     other_labels,
     other_llms,
     replicate,
+    sagemaker,
 )
 from app.apis.base import Decoded, Decoder, Exchange, header, make_exchange, url_error
 from app.formats.base import RawInteraction
@@ -35,6 +42,9 @@ from app.model import ApiError, Chunk, Interaction, Note
 
 # Order matters only where two decoders could both claim an exchange: the more specific first.
 DECODERS: tuple[Decoder, ...] = (
+    openai_realtime.DECODER,
+    batches.DECODER,
+    openai_audio.DECODER,
     anthropic.BEDROCK_INVOKE,
     bedrock_invoke.DECODER,
     anthropic.DECODER,
@@ -51,6 +61,8 @@ DECODERS: tuple[Decoder, ...] = (
     ollama.GENERATE,
     native_labels.OLLAMA_OTHER,
     cohere.DECODER,
+    cohere_v1.CHAT,
+    cohere_v1.GENERATE,
     native_labels.COHERE_OTHER,
     openai_assistants.DECODER,
     other_labels.OPENAI_OTHER,
@@ -59,10 +71,14 @@ DECODERS: tuple[Decoder, ...] = (
     other_llms.WATSONX,
     other_labels.WATSONX_OTHER,
     other_llms.HUGGINGFACE,
+    sagemaker.TGI,
+    sagemaker.SAGEMAKER,
     other_labels.HUGGINGFACE_OTHER,
     replicate.DECODER,
     other_labels.REPLICATE_OTHER,
     bedrock_rag.DECODER,
+    cloudflare.DECODER,
+    error_body.DECODER,
 )
 
 
@@ -153,6 +169,9 @@ def _decode_unmasked(raw: RawInteraction) -> Interaction:
         response_body=body_text(raw.response.body),
         response_id=decoded.response_id,
         previous_response_id=decoded.previous_response_id,
+        alternatives=tuple(decoded.alternatives),
+        logprobs=tuple(decoded.logprobs),
+        response_format=decoded.response_format,
     )
 
 
@@ -199,6 +218,7 @@ _HOSTS = (
     ("ai-gateway.vercel.sh", "vercel"),
     ("api.writer.com", "writer"),
     ("huggingface.co", "huggingface"),
+    ("cloudflare.com", "cloudflare"),
     ("api.replicate.com", "replicate"),
 )
 

@@ -86,6 +86,8 @@ class BedrockInvokeAnthropic:
         if not match or ex.raw.request.method.upper() != "POST":
             return False
         body = ex.request_json
+        if isinstance(body, dict) and "prompt" in body and "messages" not in body:
+            return False  # Claude v2 Text Completions: bedrock_invoke reads those
         if isinstance(body, dict) and str(body.get("anthropic_version", "")).startswith("bedrock"):
             return True
         return "anthropic." in unquote(match.group(1))
@@ -102,6 +104,10 @@ def decode(ex: Exchange, api: str, provider: str | None, url_model: str | None) 
     names: dict[str, str] = {}
     out.messages = request_messages(body, names)
     out.tools = request_tools(body)
+    # Structured outputs: `output_format` (beta), later `output_config.format`.
+    out.response_format = body.get("output_format") or (
+        body["output_config"].get("format") if isinstance(body.get("output_config"), dict) else None
+    )
     message, fold = _response_message(ex, out)
     out.streaming = fold is not None or request_stream_flag(body)
     if fold is not None:

@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 import orjson
 
 from app.formats.base import RawInteraction
-from app.model import ApiError, Chunk, FinishReason, Message, Note, Tool, Usage
+from app.model import (
+    ApiError,
+    Chunk,
+    FinishReason,
+    Message,
+    Note,
+    TokenLogprob,
+    Tool,
+    TopLogprob,
+    Usage,
+)
 
 
 @dataclass(slots=True)
@@ -37,6 +47,9 @@ class Decoded:
     warnings: list[Note] = field(default_factory=list)
     response_id: str | None = None
     previous_response_id: str | None = None
+    alternatives: list[Message] = field(default_factory=list)
+    logprobs: list[TokenLogprob] = field(default_factory=list)
+    response_format: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +128,35 @@ def make_exchange(raw: RawInteraction) -> Exchange:
         response_content_type=(header(raw.response.headers, "content-type") or "").lower(),
         request_content_type=(header(raw.request.headers, "content-type") or "").lower(),
     )
+
+
+def response_only(ex: Exchange, *keys: str) -> bool:
+    """A recording of the answer alone (no request) whose body has all of `keys`: how a
+    decoder claims a bare response body by its own shape."""
+    if not ex.raw.partial or ex.raw.request.body or not isinstance(ex.response_json, dict):
+        return False
+    return all(k in ex.response_json for k in keys)
+
+
+def token_logprobs(items: Any) -> list[TokenLogprob]:
+    """OpenAI's `logprobs.content` shape, `[{token, logprob, top_logprobs: [{token, logprob}]}]`,
+    which the chat, completions-compatible servers and Responses (`output_text.logprobs`) share."""
+    out: list[TokenLogprob] = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("token"), str):
+            continue
+        tops = item.get("top_logprobs")
+        top = tuple(
+            TopLogprob(str(t.get("token")), _float(t.get("logprob")))
+            for t in (tops if isinstance(tops, list) else [])
+            if isinstance(t, dict)
+        )
+        out.append(TokenLogprob(item["token"], _float(item.get("logprob")), top))
+    return out
+
+
+def _float(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def parse_arguments(text: str | None) -> tuple[Any, str | None]:

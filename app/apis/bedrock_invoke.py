@@ -21,10 +21,12 @@ from urllib.parse import unquote
 import orjson
 
 from app import usage as usage_mod
-from app.apis import bedrock_converse
+from app.apis import bedrock_converse, cohere_v1, openai_chat
 from app.apis.anthropic import BEDROCK_INVOKE
 from app.apis.base import Decoded, Exchange, header
 from app.apis.chat_parts import finish_reason
+from app.apis.native_parts import obj
+from app.apis.other_llms import anthropic_prompt
 from app.model import ApiError, Chunk, ChunkKind, Message, Note, TextPart, Usage
 from app.streams import Frame, detect_framing, frame
 
@@ -102,7 +104,7 @@ def _read_frame(fr: Frame, out: Decoded) -> tuple[ChunkKind, str, dict[str, Any]
     if len(keys) == 1 and isinstance(payload[keys[0]], dict):
         name = keys[0]
         return _NOVA_KINDS.get(name, "other"), name, payload
-    has_stop = payload.get("completionReason") or payload.get("stop_reason")
+    has_stop = _stop_reason(payload) or payload.get("is_finished") is True
     return ("finish" if has_stop else "text"), "chunk", payload
 
 
@@ -110,11 +112,31 @@ def _fold(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """Rebuild the body a non-streamed call returns, in the family's own shape."""
     if any(name != "chunk" for name, _ in events):
         return _fold_nova(events)
+    if any("choices" in p for _, p in events):
+        return _fold_choices(events)
     answer: dict[str, Any] = {}
     for _, payload in events:  # later chunks carry the stop reason and the final counts
         answer.update({k: v for k, v in payload.items() if v is not None})
     answer.pop("outputText", None)
     answer["generation"] = "".join(str(flat_text(p) or "") for _, p in events)
+    return answer
+
+
+def _fold_choices(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """OpenAI-shaped chunks (AI21 Jamba, Mistral Large): the deltas' text, the last reason."""
+    answer: dict[str, Any] = {}
+    text: list[str] = []
+    reason = None
+    for _, payload in events:
+        for choice in payload.get("choices") or []:
+            delta = obj(obj(choice).get("delta"))
+            text.append(str(delta.get("content") or ""))
+            reason = obj(choice).get("finish_reason") or obj(choice).get("stop_reason") or reason
+        for key in ("usage", METRICS_KEY, "model", "id"):
+            if payload.get(key) is not None:
+                answer[key] = payload[key]
+    message = {"role": "assistant", "content": "".join(text)}
+    answer["choices"] = [{"index": 0, "message": message, "finish_reason": reason}]
     return answer
 
 
@@ -155,13 +177,65 @@ def flat_text(payload: dict[str, Any]) -> Any:
     for key in ("generation", "outputText", "completion", "text"):
         if key in payload:
             return payload[key]
-    results = payload.get("results") or payload.get("outputs") or payload.get("generations")
+    data = payload.get("data")
+    if isinstance(data, dict):  # AI21 Jurassic: completions[].data.text
+        return flat_text(data)
+    results = (
+        payload.get("results")
+        or payload.get("outputs")
+        or payload.get("generations")
+        or payload.get("completions")
+    )
     if isinstance(results, list) and results and isinstance(results[0], dict):
         return flat_text(results[0])
     return None
 
 
+# Where each family states why it stopped, at the top level or in its first result.
+_STOP_KEYS = ("stop_reason", "completionReason", "finish_reason", "finishReason")
+_RESULT_KEYS = ("results", "outputs", "generations", "completions", "choices")
+# Top-level answer keys of the prompt families that are read here or carry nothing to show.
+_KNOWN = {
+    *_STOP_KEYS,
+    *_RESULT_KEYS,
+    "generation",
+    "outputText",
+    "completion",
+    "text",
+    "type",
+    "stop",
+    "id",
+    "prompt",
+    "index",
+    "is_finished",
+    "prompt_token_count",
+    "generation_token_count",
+    "inputTextTokenCount",
+    "totalOutputTextTokenCount",
+    "usage",
+    "meta",
+    "model",
+    "amazon-bedrock-guardrailAction",
+    METRICS_KEY,
+}
+
+
+def _stop_reason(answer: dict[str, Any]) -> Any:
+    found = next((answer[k] for k in _STOP_KEYS if answer.get(k)), None)
+    for key in _RESULT_KEYS:
+        results = answer.get(key)
+        if found is None and isinstance(results, list) and results:
+            first = results[0] if isinstance(results[0], dict) else {}
+            found = next((first[k] for k in _STOP_KEYS if first.get(k)), None)
+    if isinstance(found, dict):  # AI21 Jurassic: {"reason": "endoftext", "length": ...}
+        found = found.get("reason")
+    return found
+
+
 def _conversation(req: dict[str, Any], answer: dict[str, Any], out: Decoded) -> None:
+    if "messages" in req and "schemaVersion" not in req and _is_chat_shaped(req, answer):
+        _openai_shaped(req, answer, out)  # AI21 Jamba, Mistral Large: OpenAI Chat bodies
+        return
     if "messages" in req:  # Nova: the Converse shapes, sent natively
         out.messages = bedrock_converse.request_messages(req)
         config = req.get("toolConfig")
@@ -171,18 +245,40 @@ def _conversation(req: dict[str, Any], answer: dict[str, Any], out: Decoded) -> 
         if "output" in answer:
             bedrock_converse.decode_response(answer, out)
         return
+    if "message" in req:  # Cohere Command R: the v1 Chat bodies
+        out.messages = cohere_v1.request_messages(req)
+        cohere_v1.decode_response(obj(answer.get("response")) or answer, out)
+        return
     prompt = req.get("inputText", req.get("prompt"))
     if isinstance(prompt, str):
-        out.messages = [Message("user", (TextPart(prompt),))]
+        claude = (out.model or "").startswith(("anthropic.", "us.anthropic.", "eu.anthropic."))
+        out.messages = anthropic_prompt(req) if claude else [Message("user", (TextPart(prompt),))]
     text = flat_text(answer)
     if isinstance(text, str):
         out.response = Message("assistant", (TextPart(text),))
-    results = answer.get("results") or answer.get("outputs")
-    first = results[0] if isinstance(results, list) and results else {}
-    reason = answer.get("stop_reason") or answer.get("completionReason")
-    if isinstance(first, dict):
-        reason = reason or first.get("completionReason") or first.get("stop_reason")
-    out.finish_reason, out.finish_reason_raw = finish_reason(reason)
+    out.finish_reason, out.finish_reason_raw = finish_reason(_stop_reason(answer))
+    unknown = sorted(k for k in answer if k not in _KNOWN)
+    if unknown:
+        out.warnings.append(Note(f"response fields not read: {', '.join(unknown)}"))
+
+
+def _is_chat_shaped(req: dict[str, Any], answer: dict[str, Any]) -> bool:
+    messages = req.get("messages")
+    first = messages[0] if isinstance(messages, list) and messages else {}
+    return "choices" in answer or isinstance(obj(first).get("content"), str)
+
+
+def _openai_shaped(req: dict[str, Any], answer: dict[str, Any], out: Decoded) -> None:
+    out.messages = openai_chat.request_messages(req.get("messages"))
+    out.tools = openai_chat.request_tools(req)
+    choices = [c for c in answer.get("choices") or [] if isinstance(c, dict)]
+    if choices:
+        first = choices[0]
+        msg = obj(first.get("message")) or obj(first.get("delta"))
+        out.response = Message("assistant", tuple(openai_chat.assistant_parts(msg)))
+        reason = first.get("finish_reason") or first.get("stop_reason")
+        out.finish_reason, out.finish_reason_raw = finish_reason(reason)
+    out.usage = openai_chat.chat_usage(answer.get("usage"))
 
 
 def _is_embedding(req: dict[str, Any], answer: dict[str, Any]) -> bool:
@@ -226,6 +322,7 @@ def _usage(answer: dict[str, Any], ex: Exchange) -> Usage | None:
         metrics.get("outputTokenCount")
         or answer.get("generation_token_count")
         or answer.get("totalOutputTextTokenCount")
+        or obj((answer.get("results") or [None])[0]).get("tokenCount")
         or _int_header(ex, "x-amzn-bedrock-output-token-count")
     )
     if inp is None and out is None:

@@ -29,6 +29,10 @@ FINISH_REASONS: Mapping[str, FinishReason] = {
     "complete": "stop",
     "completed": "stop",
     "eos": "stop",
+    "eos_token": "stop",
+    "end_of_text": "stop",
+    "endoftext": "stop",
+    "finish": "stop",  # Amazon Titan
     "length": "length",
     "max_tokens": "length",
     "max_output_tokens": "length",
@@ -46,6 +50,8 @@ FINISH_REASONS: Mapping[str, FinishReason] = {
     "blocklist": "content_filter",
     "prohibited_content": "content_filter",
     "spii": "content_filter",
+    "error_toxic": "content_filter",  # Cohere Command
+    "error_limit": "length",
     "guardrail_intervened": "content_filter",
     "error": "error",
     "failed": "error",

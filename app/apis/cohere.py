@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, dicts, finish_reason, text_of, tool_call
 from app.apis.native_parts import as_text, fold_frames, function_tools, obj, stream_frames
 from app.model import (
@@ -50,6 +50,8 @@ class CohereChatDecoder:
     name = "cohere.chat"
 
     def detect(self, ex: Exchange) -> bool:
+        if response_only(ex, "finish_reason", "message"):
+            return isinstance(obj(ex.response_json).get("message"), dict)
         return ex.path.rstrip("/").endswith("/v2/chat")
 
     def decode(self, ex: Exchange) -> Decoded:

@@ -13,11 +13,12 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.apis.base import Decoded, Exchange
-from app.apis.chat_parts import finish_reason
+from app.apis.chat_parts import dicts, finish_reason
 from app.apis.gemini_parts import continues_text, parts_of, request_messages, request_tools
 from app.apis.native_parts import (
     first,
     fold_frames,
+    obj,
     stream_frames,
 )
 from app.model import (
@@ -26,7 +27,9 @@ from app.model import (
     FinishReason,
     Message,
     Note,
+    TokenLogprob,
     ToolCallPart,
+    TopLogprob,
 )
 from app.streams import Frame
 from app.usage import normalized
@@ -74,6 +77,9 @@ class GeminiDecoder:
         out.model = unquote(match.group(1)) if match else None
         out.messages = request_messages(req)
         out.tools = request_tools(req.get("tools"))
+        out.response_format = _response_format(
+            obj(first(req, "generationConfig", "generation_config"))
+        )
         status = ex.status or 0
         if status >= 400:
             out.error = error_of(_error_body(ex))
@@ -116,9 +122,11 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
         out.usage = usage_of(usage)
     candidates = body.get("candidates")
     if isinstance(candidates, list) and candidates:
-        if len(candidates) > 1:
-            out.warnings.append(Note(f"{len(candidates)} candidates; showing the first"))
         cand = candidates[0] if isinstance(candidates[0], dict) else {}
+        for other in candidates[1:]:
+            alt = obj(obj(other).get("content")).get("parts")
+            out.alternatives.append(Message("assistant", tuple(parts_of(_merge_text(alt), {}))))
+        out.logprobs = _logprobs(first(cand, "logprobsResult", "logprobs_result"))
         content = cand.get("content")
         raw_parts = content.get("parts") if isinstance(content, dict) else None
         parts = tuple(parts_of(_merge_text(raw_parts), {}))
@@ -137,6 +145,40 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
     if isinstance(block, str):
         out.finish_reason, out.finish_reason_raw = "content_filter", block
         out.error = out.error or ApiError("prompt_blocked", f"prompt blocked: {block}")
+
+
+_FORMAT_KEYS = ("responseJsonSchema", "responseSchema", "response_json_schema", "response_schema")
+
+
+def _response_format(config: dict[str, Any]) -> Any:
+    """The structured output asked for: the schema and the MIME type, as the request put them."""
+    found = {
+        k: config[k]
+        for k in (*_FORMAT_KEYS, "responseMimeType", "response_mime_type")
+        if k in config
+    }
+    mime = found.get("responseMimeType", found.get("response_mime_type"))
+    return found if found and (mime not in (None, "text/plain") or len(found) > 1) else None
+
+
+def _logprobs(raw: Any) -> list[TokenLogprob]:
+    """`logprobsResult`: the chosen tokens, and per position the top candidates."""
+    doc = obj(raw)
+    chosen = first(doc, "chosenCandidates", "chosen_candidates")
+    tops = first(doc, "topCandidates", "top_candidates")
+    out: list[TokenLogprob] = []
+    for i, item in enumerate(chosen if isinstance(chosen, list) else []):
+        top_list = (
+            obj(tops[i]).get("candidates") if isinstance(tops, list) and i < len(tops) else []
+        )
+        top = tuple(TopLogprob(str(t.get("token")), _prob(t)) for t in dicts(top_list))
+        out.append(TokenLogprob(str(obj(item).get("token", "")), _prob(obj(item)), top))
+    return out
+
+
+def _prob(item: dict[str, Any]) -> float | None:
+    value = first(item, "logProbability", "log_probability")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _merge_text(raw: Any) -> Any:

@@ -214,8 +214,6 @@ COHERE_OTHER = LabelDecoder(
     (
         Rule(re.compile(r"/v[12]/embed$"), _cohere_embed),
         Rule(re.compile(r"/v[12]/rerank$"), _cohere_rerank),
-        Rule(re.compile(r"/v1/chat$"), fixed("Cohere v1 chat (legacy API, not decoded)")),
-        Rule(re.compile(r"/v1/generate$"), fixed("Cohere v1 generate (legacy API, not decoded)")),
         Rule(re.compile(r"/v1/models$"), model_list("models")),
     ),
     hosts=("cohere",),

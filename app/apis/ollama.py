@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, dicts, finish_reason, tool_call
 from app.apis.native_parts import (
     fold_frames,
@@ -51,8 +51,11 @@ _METRICS = (
 class OllamaChatDecoder:
     name = "ollama.chat"
     path = "/api/chat"
+    answer_key = "message"  # what a bare response body of this endpoint has
 
     def detect(self, ex: Exchange) -> bool:
+        if response_only(ex, "done", "created_at", self.answer_key):
+            return True
         return ex.path.rstrip("/").endswith(self.path)
 
     def decode(self, ex: Exchange) -> Decoded:
@@ -60,6 +63,7 @@ class OllamaChatDecoder:
         out = Decoded(api=self.name, provider="ollama", model=_str(req.get("model")))
         out.messages = self.request_messages(req)
         out.tools = function_tools(req.get("tools"))
+        out.response_format = req.get("format")  # "json" or a JSON schema
         if (ex.status or 0) >= 400:
             out.error = api_error(ex.response_json, ex.status)
             return out
@@ -135,6 +139,7 @@ class OllamaGenerateDecoder(OllamaChatDecoder):
 
     name = "ollama.generate"
     path = "/api/generate"
+    answer_key = "response"
 
     def request_messages(self, req: dict[str, Any]) -> list[Message]:
         msgs: list[Message] = []

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app import usage as usage_mod
-from app.apis.base import Decoded, Exchange
+from app.apis.base import Decoded, Exchange, token_logprobs
 from app.apis.chat_parts import (
     api_error,
     as_dict,
@@ -87,6 +87,7 @@ class OpenAIChatDecoder:
         d.model = as_str(body.get("model"))
         d.messages = request_messages(body.get("messages"))
         d.tools = request_tools(body)
+        d.response_format = body.get("response_format")
         event_stream = is_event_stream(ex)
         d.streaming = request_stream_flag(body) or event_stream
         status = ex.status or 0
@@ -145,6 +146,9 @@ def content_parts(content: Any) -> list[Part]:
         return []
     if isinstance(content, str):
         return [TextPart(content)]
+    if isinstance(content, dict) and "type" not in content:
+        # A JSON-mode answer some gateways (Cloudflare Workers AI) send parsed, not as text.
+        return [TextPart(json.dumps(content, ensure_ascii=False, indent=2))]
     if not isinstance(content, list):
         return [UnknownPart(content)]
     parts: list[Part] = []
@@ -201,7 +205,8 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
 
 
 def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:
-    """Structured `reasoning_details` win over the plain string that repeats them."""
+    """Structured `reasoning_details` win over the plain string that repeats them, except when
+    they hold only encrypted entries: then the plain string is the only readable reasoning."""
     parts: list[Part] = []
     for det in dicts(msg.get("reasoning_details")):
         kind = det.get("type")
@@ -213,12 +218,13 @@ def _reasoning_parts(msg: dict[str, Any]) -> list[Part]:
                 parts.append(ReasoningPart(text))
         else:
             parts.append(UnknownPart(det))
-    if parts:
+    readable = any(not (isinstance(p, ReasoningPart) and p.redacted) for p in parts)
+    if readable:
         return parts
     for key in ("reasoning_content", "reasoning"):
         if as_str(msg.get(key)):
             return [ReasoningPart(msg[key])]
-    return []
+    return parts
 
 
 def request_tools(body: dict[str, Any]) -> list[Tool]:
@@ -248,8 +254,10 @@ def _read_completion(doc: dict[str, Any], d: Decoded) -> None:
         if isinstance(msg, dict):
             d.response = Message("assistant", tuple(assistant_parts(msg)))
         d.finish_reason, d.finish_reason_raw = finish_reason(first.get("finish_reason"))
-        if len(choices) > 1:
-            d.warnings.append(Note(f"{len(choices)} choices were returned; the first is shown"))
+        d.logprobs = token_logprobs(as_dict(first.get("logprobs")).get("content"))
+        for other in choices[1:]:
+            alt = other.get("message")
+            d.alternatives.append(Message("assistant", tuple(assistant_parts(as_dict(alt)))))
     d.usage = chat_usage(_usage_object(doc))
     d.warnings.extend(_filter_notes(doc, choices))
 

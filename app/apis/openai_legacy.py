@@ -25,7 +25,17 @@ from app.apis.chat_parts import (
     sse_events,
 )
 from app.apis.openai_chat import chat_usage
-from app.model import Chunk, ChunkKind, Message, Note, Part, TextPart, UnknownPart
+from app.model import (
+    Chunk,
+    ChunkKind,
+    Message,
+    Note,
+    Part,
+    TextPart,
+    TokenLogprob,
+    TopLogprob,
+    UnknownPart,
+)
 from app.usage import normalized
 
 
@@ -75,8 +85,32 @@ class OpenAICompletionsDecoder:
             text = choices[0].get("text")
             d.response = Message("assistant", (TextPart(text),) if isinstance(text, str) else ())
             d.finish_reason, d.finish_reason_raw = finish_reason(choices[0].get("finish_reason"))
+            d.logprobs = _legacy_logprobs(choices[0].get("logprobs"))
+        for other in choices[1:]:
+            text = other.get("text")
+            d.alternatives.append(
+                Message("assistant", (TextPart(text),) if isinstance(text, str) else ())
+            )
         d.usage = chat_usage(doc.get("usage"))
         return d
+
+
+def _legacy_logprobs(raw: Any) -> list[TokenLogprob]:
+    """Completions' columns: `tokens`, `token_logprobs` and `top_logprobs` (`{token: lp}`)."""
+    doc = raw if isinstance(raw, dict) else {}
+    tokens, values, tops = (doc.get(k) or [] for k in ("tokens", "token_logprobs", "top_logprobs"))
+    out: list[TokenLogprob] = []
+    for i, token in enumerate(tokens if isinstance(tokens, list) else []):
+        value = values[i] if isinstance(values, list) and i < len(values) else None
+        top = tops[i] if isinstance(tops, list) and i < len(tops) else None
+        alts = tuple(
+            TopLogprob(str(t), float(v))
+            for t, v in (top.items() if isinstance(top, dict) else [])
+            if isinstance(v, int | float)
+        )
+        lp = float(value) if isinstance(value, int | float) else None
+        out.append(TokenLogprob(str(token), lp, alts))
+    return out
 
 
 def _prompt_parts(prompt: Any) -> list[Part]:

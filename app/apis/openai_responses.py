@@ -61,6 +61,10 @@ class OpenAIResponses:
         names: dict[str, str] = {}
         out.messages = _input_messages(body, names)
         out.tools = request_tools(body.get("tools"))
+        text_config = body.get("text")
+        if isinstance(text_config, dict) and isinstance(text_config.get("format"), dict):
+            fmt = text_config["format"]
+            out.response_format = fmt if fmt.get("type") != "text" else None
         previous = body.get("previous_response_id")
         out.previous_response_id = previous if isinstance(previous, str) and previous else None
         out.streaming = request_stream_flag(body) or is_event_stream(ex)

@@ -27,7 +27,7 @@ from app.model import ApiError, Message, Part, Role, TextPart, UnknownPart
 _TURN = re.compile(r"\n\n(Human|Assistant):")
 
 
-def _anthropic_prompt(req: dict[str, Any]) -> list[Message]:
+def anthropic_prompt(req: dict[str, Any]) -> list[Message]:
     """Split the `\\n\\nHuman: ... \\n\\nAssistant:` transcript back into turns."""
     prompt = req.get("prompt")
     if not isinstance(prompt, str):
@@ -59,7 +59,7 @@ ANTHROPIC_COMPLETE = PromptDecoder(
     "anthropic.complete",
     "anthropic",
     lambda ex: ex.path.rstrip("/").endswith("/v1/complete") and "prompt" in obj(ex.request_json),
-    _anthropic_prompt,
+    anthropic_prompt,
     _anthropic_read,
 )
 
@@ -148,15 +148,24 @@ _HF_MODEL = re.compile(r"^(?:/hf-inference)?/models/(.+?)/?$")
 _HF_OUTPUTS = ("generated_text", "translation_text", "summary_text")
 
 
-def _hf_read(doc: Any) -> Piece:
-    """A whole response is `[{generated_text}]`; a TGI stream event is `{token: {text}}`."""
+def hf_read(doc: Any) -> Piece:
+    """A whole response is `[{generated_text}]`; a TGI stream event is `{token: {text}}`.
+
+    SageMaker JumpStart containers add older shapes: `{generated_texts: [...]}` and Llama-2
+    chat's `[{generation: {role, content}}]`."""
     if isinstance(doc, list):
         doc = next(dicts(doc), {})
     doc = obj(doc)
     details = obj(doc.get("details"))
     token = obj(doc.get("token"))
+    generation = doc.get("generation")
+    texts = doc.get("generated_texts")
     if token:
         text = None if token.get("special") else token.get("text")
+    elif isinstance(generation, dict):
+        text = generation.get("content")
+    elif isinstance(texts, list) and texts:
+        text = texts[0]
     else:
         text = next((doc[k] for k in _HF_OUTPUTS if isinstance(doc.get(k), str)), None)
     return Piece(
@@ -180,6 +189,6 @@ HUGGINGFACE = PromptDecoder(
         and "inputs" in obj(ex.request_json)
     ),
     lambda req: user_prompt(req.get("inputs")),
-    _hf_read,
+    hf_read,
     _hf_model,
 )

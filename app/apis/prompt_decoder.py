@@ -43,9 +43,6 @@ class Piece:
 
 # Finish reasons of these APIs that chat_parts.FINISH_REASONS does not know.
 _FINISH: dict[str, FinishReason] = {
-    "eos_token": "stop",
-    "end_of_text": "stop",
-    "stop_sequence": "stop",
     "maximum_tokens": "length",
     "token_limit": "length",
 }

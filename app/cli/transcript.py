@@ -133,7 +133,7 @@ def part_lines(part: Part) -> list[str]:
     if isinstance(part, ToolCallPart):
         args = part.arguments if isinstance(part.arguments, str) else json.dumps(part.arguments)
         ident = f" [id {part.id}]" if part.id else ""
-        return [f"→ tool call {part.name}({args}){ident}"]
+        return [f"→ tool call {part.name}({_cut(args)}){ident}"]
     if isinstance(part, ToolResultPart):
         mark = " (error)" if part.is_error else ""
         head = f"← result of {part.name or part.tool_call_id or '?'}{mark}: "
@@ -146,8 +146,29 @@ def part_lines(part: Part) -> list[str]:
     return []
 
 
+# What one part may print: a 50 MB one-line answer or an 8 MB base64 tool result is cut, with
+# a note, so `show` costs the same on it as on a page of text (`--json` prints everything).
+PART_CHARS = 20_000
+PART_LINES = 200
+
+
 def _wrap(text: str, width: int = 100) -> list[str]:
+    shown = text[:PART_CHARS]
     out: list[str] = []
-    for para in text.splitlines() or [""]:
+    used = 0
+    for para in shown.splitlines() or [""]:
+        if len(out) >= PART_LINES:
+            break
         out.extend(textwrap.wrap(para, width) or [""])
+        used += len(para) + 1
+    if len(out) > PART_LINES or used < len(text):
+        out = out[:PART_LINES]
+        left = max(len(text) - used, 0)
+        out.append(f"[… {left:,} more characters not shown; `tapedeck show --json` has them all]")
     return out
+
+
+def _cut(text: str) -> str:
+    if len(text) <= PART_CHARS:
+        return text
+    return f"{text[:PART_CHARS]}[… {len(text) - PART_CHARS:,} more characters not shown]"

@@ -342,5 +342,6 @@ def _first_user_text(messages: list[Message]) -> str:
 
 
 def _short(text: str) -> str:
-    line = " ".join(text.split())
+    """One line of at most _LABEL_CHARS, without Markdown heading marks (`## Current Step`)."""
+    line = " ".join(w for w in text.split() if w.strip("#"))
     return line if len(line) <= _LABEL_CHARS else line[: _LABEL_CHARS - 1].rstrip() + "…"

@@ -7,6 +7,7 @@ theirs. Values of `RawCassette.format`:
 - `vcrpy`: vcrpy / pytest-recording, YAML or JSON, including `parsed_body` serializers
 - `ruby-vcr`: Ruby VCR (`http_interactions`, `recorded_with: VCR ...`, old `!ruby/struct` files)
 - `r-vcr`: R's vcr package (same layout as Ruby VCR, scalar headers and numeric status)
+- `betamax`: Python betamax (same layout as Ruby VCR, JSON, `recorded_with: betamax/...`)
 - `har`: HTTP Archive 1.2, JSON or YAML (`log.entries[]`)
 - `httprr`: Go httprr traces (`httprr trace v1` then length-prefixed raw HTTP)
 - `vcrpy-split`: parallel `requests:` / `responses:` lists (LangChain `.yaml.gz` cassettes)
@@ -48,7 +49,7 @@ from app.formats.llamastack import LLAMA_STACK
 from app.formats.messagelog import GRPC_LOG, WEBSOCKET_LOG
 from app.formats.nock import NOCK_BACK
 from app.formats.pasted import PASTED
-from app.formats.rubyvcr import R_VCR, RUBY_VCR
+from app.formats.rubyvcr import BETAMAX, R_VCR, RUBY_VCR
 from app.formats.snapshot import RESPONSE_BODY, RESPONSE_SNAPSHOT
 from app.formats.split import SPLIT_LISTS
 from app.formats.streamonly import EVENT_STREAM, SSE_BODY, STREAM_CHUNKS, STREAM_EVENTS
@@ -73,6 +74,7 @@ DOC_READERS: tuple[Reader, ...] = (
     GENAI_REPLAY,
     RUBY_VCR,
     R_VCR,
+    BETAMAX,
     HAR,
     SPLIT_LISTS,
     TEST_PROXY,

@@ -106,9 +106,7 @@ class HarReader:
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
-        out.unread(
-            [*extra_keys("", doc, frozenset({"log"})), *_unread("log", doc["log"], _LOG_KEYS)]
-        )
+        out.unread([*extra_keys("", doc, _TOP_KEYS), *_unread("log", doc["log"], _LOG_KEYS)])
         for entry in _entries(doc) or []:
             entry = mapping(entry)
             request = mapping(entry.get("request"))

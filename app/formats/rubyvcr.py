@@ -1,4 +1,5 @@
-"""Ruby VCR cassettes (`http_interactions`) and R's vcr package, which copies their layout.
+"""Ruby VCR cassettes (`http_interactions`) and the tools that copy their layout: R's vcr
+package and Python's betamax (`recorded_with: betamax/x.y`, JSON, the response keeps its `url`).
 
 R's vcr writes `recorded_with: VCR-vcr/x.y` (or, through webmockr, `vcr/x.y, webmockr/x.y`
 with `status: {status_code: 200}`), a bare numeric status and scalar header values; it gets
@@ -28,7 +29,7 @@ from app.formats.fields import (
 _TOP_KEYS = frozenset({"http_interactions", "recorded_with"})
 _ITEM_KEYS = frozenset({"request", "response", "recorded_at"})
 _REQUEST_KEYS = frozenset({"method", "uri", "body", "headers"})
-_RESPONSE_KEYS = frozenset({"status", "headers", "body", "http_version", "adapter_metadata"})
+_RESPONSE_KEYS = frozenset({"status", "headers", "body", "http_version", "adapter_metadata", "url"})
 _BODY_KEYS = frozenset({"string", "encoding", "base64_string", "file"})
 _STATUS_KEYS = frozenset({"code", "message", "status_code", "explanation"})
 
@@ -43,14 +44,19 @@ def _interactions(doc: Any) -> list[Any] | None:
     return None
 
 
-def _is_r_vcr(doc: Any) -> bool:
+def _flavour(doc: Any) -> str:
+    """Which tool wrote the file: its `recorded_with`, or R's bare numeric status."""
     recorder = text(doc.get("recorded_with")) if isinstance(doc, dict) else ""
+    if recorder.startswith("betamax"):
+        return "betamax"
     if recorder:
-        return recorder.startswith(("VCR-vcr", "vcr/")) or "webmockr" in recorder
+        r_vcr = recorder.startswith(("VCR-vcr", "vcr/")) or "webmockr" in recorder
+        return "r-vcr" if r_vcr else "ruby-vcr"
     first = (_interactions(doc) or [{}])[0]
     response = first.get("response") if isinstance(first, dict) else None
     status = response.get("status") if isinstance(response, dict) else None
-    return isinstance(status, int) or (isinstance(status, dict) and "status_code" in status)
+    r_status = isinstance(status, int) or (isinstance(status, dict) and "status_code" in status)
+    return "r-vcr" if r_status else "ruby-vcr"
 
 
 def _body(side: dict[str, Any]) -> bytes | None:
@@ -79,12 +85,11 @@ def _unread(item: dict[str, Any], request: dict[str, Any], response: dict[str, A
 
 
 class RubyVcrReader:
-    def __init__(self, name: str, r_flavour: bool) -> None:
+    def __init__(self, name: str) -> None:
         self.name = name
-        self.r_flavour = r_flavour
 
     def detect(self, doc: Any) -> bool:
-        return _interactions(doc) is not None and _is_r_vcr(doc) == self.r_flavour
+        return _interactions(doc) is not None and _flavour(doc) == self.name
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         out = CassetteBuilder(self.name, ctx, WHOLE_EXCHANGE)
@@ -112,5 +117,6 @@ class RubyVcrReader:
         return out.result()
 
 
-RUBY_VCR = RubyVcrReader("ruby-vcr", r_flavour=False)
-R_VCR = RubyVcrReader("r-vcr", r_flavour=True)
+RUBY_VCR = RubyVcrReader("ruby-vcr")
+R_VCR = RubyVcrReader("r-vcr")
+BETAMAX = RubyVcrReader("betamax")

@@ -21,11 +21,12 @@ import orjson
 from app.formats.base import RawCassette, ReadContext, ReadError
 from app.formats.build import CassetteBuilder
 from app.formats.eventshape import StreamShape, content_type, frame_events, guess_shape
-from app.formats.fields import text
+from app.formats.fields import mapping, text
 from app.streams import parse_eventstream, parse_sse
 
 _FIRST_LINE = re.compile(rb"\s*([^\r\n]*)")
-_SSE_FIELD = re.compile(rb"(?:data|event|id|retry)(?::|\r?\n)|:")
+_SSE_FIELD = re.compile(rb"\s*(?:(?:data|event|id|retry)(?::|\r?\n)|:)")
+_DATA_LINE = re.compile(rb"^data:", re.MULTILINE)
 _SSE_FIELDS = frozenset({"data", "event", "id", "retry", ""})
 _JSON_SSE = re.compile(rb'\s*"(?:data|event|id|retry):')
 _BASE64 = re.compile(rb"[A-Za-z0-9+/]{16}")
@@ -69,8 +70,10 @@ class SseBodyReader:
             return False
         if _JSON_SSE.match(doc):
             return True
-        first = _FIRST_LINE.match(doc)
-        return bool(first and _SSE_FIELD.match(first[1])) and b"data:" in doc[:8192]
+        return (
+            _SSE_FIELD.match(doc, 0, 4096) is not None
+            and _DATA_LINE.search(doc, 0, 8192) is not None
+        )
 
     def read(self, doc: Any, ctx: ReadContext) -> RawCassette:
         data: bytes = doc
@@ -106,7 +109,7 @@ class StreamChunksReader:
     def detect(self, doc: Any) -> bool:
         if not isinstance(doc, bytes):
             return False
-        first_line = _FIRST_LINE.match(doc)
+        first_line = _FIRST_LINE.match(doc, 0, _PROBE_BYTES)
         if first_line is None or not first_line[1].rstrip().endswith(b"}"):
             return False
         parts = doc[:_PROBE_BYTES].split(b"\n", _PROBE_LINES)
@@ -153,11 +156,6 @@ class StreamEventsReader:
         return out.result()
 
 
-SSE_BODY = SseBodyReader()
-STREAM_CHUNKS = StreamChunksReader()
-STREAM_EVENTS = StreamEventsReader()
-
-
 def _prelude_ok(head: bytes) -> bool:
     """An AWS event-stream frame starts with two lengths and the CRC32 of those 8 bytes."""
     if len(head) < 12:
@@ -169,14 +167,13 @@ def _prelude_ok(head: bytes) -> bool:
 def _invoke_path(frames: list[Any]) -> str | None:
     """Bedrock InvokeModel streams wrap each model event, base64, in a `chunk` frame."""
     for frame in frames[:_PROBE_LINES]:
-        wrapper = _json(frame.data) if frame.event == "chunk" else None
-        inner = (
-            _json(base64.b64decode(text(wrapper.get("bytes"))))
-            if isinstance(wrapper, dict)
-            else None
-        )
-        if isinstance(inner, dict) and inner.get("type") == "message_start":
-            model = text(inner.get("message", {}).get("model")) or "unknown"
+        wrapper = mapping(_json(frame.data)) if frame.event == "chunk" else {}
+        try:
+            inner = mapping(_json(base64.b64decode(text(wrapper.get("bytes")))))
+        except (binascii.Error, ValueError):
+            continue
+        if inner.get("type") == "message_start":
+            model = text(mapping(inner.get("message")).get("model")) or "unknown"
             return f"/model/anthropic.{model}/invoke-with-response-stream"
     return None
 
@@ -202,8 +199,8 @@ class EventStreamReader:
                 raise ReadError("an event-stream saved as base64 is not valid base64") from None
         out = CassetteBuilder(self.name, ctx)
         framed = parse_eventstream(data)
-        names = {f.event for f in framed.frames}
-        shape = guess_shape([{name: {}} for name in names if name])
+        names = dict.fromkeys(f.event for f in framed.frames if f.event)
+        shape = guess_shape([{name: {}} for name in names])
         path = _invoke_path(framed.frames)
         if path is not None:
             shape = StreamShape("Anthropic on Bedrock", path, "aws-eventstream")
@@ -213,4 +210,7 @@ class EventStreamReader:
         return out.result()
 
 
+SSE_BODY = SseBodyReader()
+STREAM_CHUNKS = StreamChunksReader()
+STREAM_EVENTS = StreamEventsReader()
 EVENT_STREAM = EventStreamReader()

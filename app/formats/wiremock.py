@@ -10,6 +10,7 @@ body is `body` (text), `jsonBody` (data), `base64Body`, or `bodyFileName`, a fil
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from app.formats.base import RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
@@ -51,14 +52,24 @@ def _is_stub(doc: Any) -> bool:
     return text(request.get("url")).startswith("/")  # a path: stubs never name the host
 
 
-def _request_headers(value: Any) -> Headers:
-    """`{name: {equalTo: value}}` matchers; only exact values are kept as header values."""
-    pairs = []
-    for name, matcher in mapping(value).items():
+def _exact(matchers: Any) -> tuple[list[tuple[str, str]], list[str]]:
+    """`{name: {equalTo: value}}` matchers as (name, value) pairs, and the names matched by a
+    pattern only (`contains`, `matches`...), which say nothing certain about the value sent."""
+    pairs, patterns = [], []
+    for name, matcher in mapping(matchers).items():
         value = matcher.get("equalTo") if isinstance(matcher, dict) else matcher
-        if value is not None:
+        if value is None:
+            patterns.append(text(name))
+        else:
             pairs.append((text(name), text(value)))
-    return tuple(pairs)
+    return pairs, patterns
+
+
+def _url(request: dict[str, Any], query: list[tuple[str, str]]) -> str:
+    url = next((text(request[k]) for k in _URL_KEYS if request.get(k)), "")
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode(query)
 
 
 def _response_headers(value: Any) -> Headers:
@@ -110,10 +121,17 @@ class WireMockReader:
                     f"{text(response['bodyFileName'])!r} beside the mapping, not read"
                 )
             status = response.get("status", 200 if response else None)
+            request_headers, header_patterns = _exact(request.get("headers"))
+            query, query_patterns = _exact(request.get("queryParameters"))
+            for kind, names in (("header", header_patterns), ("query parameter", query_patterns)):
+                if names:
+                    out.warn(
+                        f"interaction {index}: request {kind}s matched by a pattern only: {names}"
+                    )
             out.add(
                 method=text(request.get("method") or "ANY"),
-                url=next((text(request[k]) for k in _URL_KEYS if request.get(k)), ""),
-                request_headers=_request_headers(request.get("headers")),
+                url=_url(request, query),
+                request_headers=tuple(request_headers),
                 request_body=body,
                 status=status_code(status),
                 response_headers=_response_headers(response.get("headers")),

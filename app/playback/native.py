@@ -155,6 +155,9 @@ class OllamaView(ops.View):
         return out
 
 
+_V1_EVENTS = frozenset({"stream-start", "text-generation", "stream-end"})
+
+
 class CohereView(ops.View):
     """Content blocks by index, then the tool plan, then tool calls by index."""
 
@@ -167,7 +170,9 @@ class CohereView(ops.View):
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         if not isinstance(payload, dict):
             return []
-        kind = payload.get("type") or chunk.event
+        kind = payload.get("type") or payload.get("event_type") or chunk.event
+        if kind in _V1_EVENTS:
+            return self._v1(kind, payload)
         raw_index = payload.get("index")
         index = raw_index if isinstance(raw_index, int) else 0
         delta = obj(payload.get("delta"))
@@ -188,13 +193,24 @@ class CohereView(ops.View):
         if kind == "tool-call-end":
             return self._complete(index)
         if kind == "message-end":
-            out: ops.Delta = []
-            if delta.get("finish_reason"):
-                out.append(self.finish(delta["finish_reason"]))
-            if isinstance(delta.get("usage"), dict):
-                out.append(ops.usage(delta["usage"], self.inter.usage))
-            return out
+            return self._end(delta)
         return []
+
+    def _v1(self, kind: str, payload: dict[str, Any]) -> ops.Delta:
+        """Cohere v1 chat/generate streams: text fragments, then one stream-end event."""
+        if kind == "text-generation" and isinstance(payload.get("text"), str):
+            return [ops.text(0, payload["text"])] if payload["text"] else []
+        if kind == "stream-end":
+            return self._end(payload)
+        return []
+
+    def _end(self, delta: dict[str, Any]) -> ops.Delta:
+        out: ops.Delta = []
+        if delta.get("finish_reason"):
+            out.append(self.finish(delta["finish_reason"]))
+        if isinstance(delta.get("usage"), dict):
+            out.append(ops.usage(delta["usage"], self.inter.usage))
+        return out
 
     def close(self) -> ops.Delta:
         return [op for index in list(self.calls) for op in self._complete(index)]
@@ -235,7 +251,7 @@ class InvokeView(ops.View):
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         if not isinstance(payload, dict):
             return []
-        if "type" in payload:
+        if "type" in payload and payload["type"] != "completion":  # Claude v2 text: flat
             out = self.anthropic.step(chunk, payload)
         elif chunk.event not in (None, "chunk") and isinstance(payload.get(chunk.event), dict):
             nova = Chunk(chunk.seq, chunk.event, chunk.data, chunk.kind, chunk.t_ms)

@@ -31,8 +31,18 @@ def _requests(c: Cassette) -> Counter[str]:
     out: Counter[str] = Counter()
     for it in c.interactions:
         path = without_ids(it.url.split("?", 1)[0])
-        out[canonical([it.method, path, [message_signature(m) for m in it.messages]])] += 1
+        messages = [message_signature(m) for m in it.messages]
+        out[canonical([it.method, path, it.streaming, messages])] += 1
     return out
+
+
+def _answers(c: Cassette) -> Counter[str]:
+    return Counter(canonical(message_signature(i.response)) for i in c.interactions if i.response)
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    size = max(sum(a.values()), sum(b.values()))
+    return sum((a & b).values()) / size if size else 0.0
 
 
 def test_name(path: str, c: Cassette) -> str:
@@ -51,57 +61,68 @@ def pair_moves(
     """CHANGES with added/removed pairs that are one cassette turned into renames.
 
     `load(at_head, path)` reads a side; the answer's dict says which rule paired each new path.
+    Every candidate pair gets a score (same test name, same folder, share of the requests and
+    of the answers in common) and the best pairs are taken first, so among several files that
+    send the same requests each finds its own old self.
     """
     moved_by: dict[str, MovedBy] = {c.path: "git" for c in changes if c.kind == "renamed"}
-    added = [c for c in changes if c.kind == "added"]
-    removed = [c for c in changes if c.kind == "removed"]
+    added = [c.path for c in changes if c.kind == "added"]
+    removed = [c.path for c in changes if c.kind == "removed"]
     if not added or not removed:
         return changes, moved_by
-    old = {c.path: load(False, c.path) for c in removed}
-    new = {c.path: load(True, c.path) for c in added}
-    by_request: dict[str, set[str]] = {}
-    for path, cassette in old.items():
-        for key in _requests(cassette):
-            by_request.setdefault(key, set()).add(path)
+    old = {p: _Facts(p, load(False, p)) for p in removed}
+    by_request: dict[str, list[str]] = {}
     by_name: dict[str, list[str]] = {}
-    for path, cassette in old.items():
-        by_name.setdefault(test_name(path, cassette), []).append(path)
-    taken: set[str] = set()
+    for path, facts in old.items():
+        for key in facts.requests:
+            by_request.setdefault(key, []).append(path)
+        if facts.name:
+            by_name.setdefault(facts.name, []).append(path)
+    scored: list[tuple[float, str, str, MovedBy]] = []
+    for path in added:
+        new = _Facts(path, load(True, path))
+        candidates = Counter(p for key in new.requests for p in by_request.get(key, ()))
+        named = by_name.get(new.name, []) if new.name else []
+        for candidate in {p for p, _ in candidates.most_common(_CANDIDATES)} | set(named):
+            score, rule = _score(new, old[candidate])
+            if rule:
+                scored.append((score, path, candidate, rule))
     pairs: dict[str, str] = {}
-    for path, cassette in new.items():
-        partner, rule = _partner(path, cassette, old, by_request, by_name, taken)
-        if partner is not None:
-            taken.add(partner)
-            pairs[path] = partner
+    taken: set[str] = set()
+    for _, path, candidate, rule in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if path not in pairs and candidate not in taken:
+            pairs[path] = candidate
+            taken.add(candidate)
             moved_by[path] = rule
     out = [c for c in changes if c.path not in pairs and c.path not in taken]
     out += [ChangedFile("renamed", path, partner) for path, partner in pairs.items()]
     return sorted(out, key=lambda c: c.path), moved_by
 
 
-def _partner(
-    path: str,
-    cassette: Cassette,
-    old: dict[str, Cassette],
-    by_request: dict[str, set[str]],
-    by_name: dict[str, list[str]],
-    taken: set[str],
-) -> tuple[str | None, MovedBy]:
-    asked = _requests(cassette)
-    shared: Counter[str] = Counter()
-    for key in asked:
-        for candidate in by_request.get(key, ()):
-            if candidate not in taken:
-                shared[candidate] += 1
-    for candidate, n in shared.most_common(1):
-        size = max(len(asked), len(_requests(old[candidate])))
-        if n / size >= _SHARED:
-            return candidate, "requests"
-    name = test_name(path, cassette)
-    named = [p for p in by_name.get(name, []) if p not in taken]
-    if name and len(named) == 1:
-        return named[0], "name"
-    return None, ""
+# Candidates looked at per added file, most shared requests first.
+_CANDIDATES = 20
+
+
+class _Facts:
+    """What pairing compares of one file."""
+
+    __slots__ = ("answers", "folder", "name", "requests")
+
+    def __init__(self, path: str, cassette: Cassette) -> None:
+        self.name = test_name(path, cassette)
+        self.folder = posixpath.dirname(path)
+        self.requests = _requests(cassette)
+        self.answers = _answers(cassette)
+
+
+def _score(new: _Facts, old: _Facts) -> tuple[float, MovedBy]:
+    shared = _overlap(new.requests, old.requests)
+    same_name = bool(new.name) and new.name == old.name
+    if shared < _SHARED and not same_name:
+        return 0.0, ""
+    score = 2.0 * same_name + 0.5 * (new.folder == old.folder)
+    score += shared + 0.5 * _overlap(new.answers, old.answers)
+    return score, "requests" if shared >= _SHARED else "name"
 
 
 __all__ = ["pair_moves", "test_name"]

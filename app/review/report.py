@@ -356,7 +356,7 @@ def review_markdown(
     budget = Budget(max_chars - sum(len(x) + 1 for x in head + foot))
     if budget.left < 0:  # a tiny budget: the totals and the footer only
         return "\n".join([head[0], "", *foot[1:]])[:max_chars]
-    reserve = 400  # for the lines that count what did not fit
+    reserve = 1_000  # for the lines that count what did not fit
     sections = Budget(budget.left - reserve)
     groups, covered = _groups(result, facts)
     if groups:

@@ -129,23 +129,29 @@ def _opcodes(a: list[str], b: list[str], ops: list[WordOp]) -> None:
         _push(ops, "insert", "".join(b[j1:j2]))
 
 
-def _lines(tokens: list[str]) -> list[list[str]]:
-    """Tokens grouped into lines: a whitespace token holding a newline ends its line."""
+def _lines(tokens: list[str], sentences: bool = False) -> list[list[str]]:
+    """Tokens grouped into lines: a whitespace token holding a newline ends its line; with
+    `sentences`, so does the space after a word ending in `.`, `!` or `?` (one long paragraph)."""
     lines: list[list[str]] = [[]]
-    for token in tokens:
+    for n, token in enumerate(tokens):
         lines[-1].append(token)
-        if "\n" in token:
+        ends = sentences and token.isspace() and n > 0 and tokens[n - 1][-1:] in (".", "!", "?")
+        if "\n" in token or ends:
             lines.append([])
     return [line for line in lines if line]
 
 
 def _diff_lines(a: list[str], b: list[str], ops: list[WordOp]) -> None:
     la, lb = _lines(a), _lines(b)
-    if len(la) * len(lb) > PAIR_BUDGET or (len(la) == 1 and len(lb) == 1):
-        _push(ops, "delete", "".join(a))
-        _push(ops, "insert", "".join(b))
+    if len(la) == 1 and len(lb) == 1:
+        la, lb = _lines(a, sentences=True), _lines(b, sentences=True)
+    if len(la) == 1 and len(lb) == 1:
+        _replace(a, b, ops)
         return
     keys_a, keys_b = ["".join(x) for x in la], ["".join(x) for x in lb]
+    if len(la) * len(lb) > PAIR_BUDGET:
+        _diff_anchored(la, lb, keys_a, keys_b, ops)
+        return
     matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -154,6 +160,70 @@ def _diff_lines(a: list[str], b: list[str], ops: list[WordOp]) -> None:
         old = [t for line in la[i1:i2] for t in line]
         new = [t for line in lb[j1:j2] for t in line]
         _diff_tokens(old, new, ops, by_lines=False)
+
+
+def _replace(a: list[str], b: list[str], ops: list[WordOp]) -> None:
+    _push(ops, "delete", "".join(a))
+    _push(ops, "insert", "".join(b))
+
+
+def _diff_anchored(
+    la: list[list[str]],
+    lb: list[list[str]],
+    keys_a: list[str],
+    keys_b: list[str],
+    ops: list[WordOp],
+) -> None:
+    """Too many lines for difflib: lines that occur once on each side, in the same order (the
+    longest such run, found in n log n), are kept; the stretches between them are diffed on
+    their own, each within the budget or replaced."""
+    anchors = _unique_in_order(keys_a, keys_b)
+    if not anchors:
+        _replace([t for x in la for t in x], [t for x in lb for t in x], ops)
+        return
+    i = j = 0
+    for ai, bj in [*anchors, (len(la), len(lb))]:
+        old = [t for line in la[i:ai] for t in line]
+        new = [t for line in lb[j:bj] for t in line]
+        if old or new:  # a stretch is smaller than the whole, so this ends
+            _diff_tokens(old, new, ops, by_lines=True)
+        if ai < len(la):
+            _push(ops, "equal", keys_a[ai])
+        i, j = ai + 1, bj + 1
+
+
+def _unique_in_order(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of lines found exactly once in A and once in B, the longest run of them
+    increasing on both sides (patience sorting)."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {k: j for j, k in enumerate(b) if count_b[k] == 1}
+    pairs = [(i, where_b[k]) for i, k in enumerate(a) if count_a[k] == 1 and k in where_b]
+    tails: list[int] = []  # tails[n]: index in pairs of the smallest j ending a run of n+1
+    back: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        pos = _bisect_tails(pairs, tails, j)
+        back.append(tails[pos - 1] if pos else -1)
+        if pos == len(tails):
+            tails.append(n)
+        else:
+            tails[pos] = n
+    run: list[tuple[int, int]] = []
+    at = tails[-1] if tails else -1
+    while at >= 0:
+        run.append(pairs[at])
+        at = back[at]
+    return run[::-1]
+
+
+def _bisect_tails(pairs: list[tuple[int, int]], tails: list[int], j: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pairs[tails[mid]][1] < j:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _push(ops: list[WordOp], op: WordOpKind, text: str) -> None:

@@ -20,6 +20,7 @@ from app.web.highlight import query_terms
 from app.web.history import history_link
 from app.web.lanes import reading
 from app.web.lookup import Found, find
+from app.web.paging import call_window, windowed
 from app.web.render import respond
 from app.web.transcript import offered_tools, transcript
 
@@ -65,17 +66,19 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
-def cassette_view(found: Found, q: str = "") -> dict[str, Any]:
+def cassette_view(found: Found, q: str = "", calls: int = 0) -> dict[str, Any]:
     """What the cassette page shows, with no request in sight: the static export renders it too.
 
     `q`: a search query the link carries (`?q=`); its words are marked in the messages that
     hold them, and the lanes and long messages holding a hit are open."""
     cas = found.cassette
     terms = query_terms(q)
+    window = call_window(len(cas.interactions), calls)
     return {
         "summary": found.summary,
         "cassette": cas,
-        "reading": reading(cas, terms),
+        "reading": windowed(reading(cas, terms), window),
+        "calls": window,
         "q": q,
         "terms": terms,
         "tools": offered_tools(cas.interactions),
@@ -90,7 +93,9 @@ def _cassette_page(request: Request, found: Found) -> Response:
         "cassettes",
         watch=(cas.path, found.summary.version),
         history_url=history_link(index(request), cas.path),
-        **cassette_view(found, request.query_params.get("q", "")[:200]),
+        **cassette_view(
+            found, request.query_params.get("q", "")[:200], int_param(request, "calls", 0)
+        ),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))

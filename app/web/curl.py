@@ -13,6 +13,9 @@ from app.secrets import is_secret_header
 
 _SKIP = {"content-length", "host", "accept-encoding", "connection", "transfer-encoding"}
 _PREFIX = {"authorization": "Bearer ", "proxy-authorization": "Bearer "}
+# A body past this size is not inlined: the page would carry it twice (8 MB of base64 became a
+# 16 MB page); the command reads it from a file the reader saves from the JSON view instead.
+INLINE_BODY_LIMIT = 100_000
 
 
 def curl_command(inter: Interaction) -> str:
@@ -29,6 +32,9 @@ def curl_command(inter: Interaction) -> str:
                 hinted = True
             continue
         lines.append(f"-H {shlex.quote(f'{name}: {value}')}")
-    if inter.request_body:
+    if inter.request_body and len(inter.request_body) > INLINE_BODY_LIMIT:
+        size = f"{len(inter.request_body):,}"
+        lines.append(f"--data-binary @request-body.json  # the {size}-character request body")
+    elif inter.request_body:
         lines.append(f"--data-raw {shlex.quote(inter.request_body)}")
     return " \\\n  ".join(lines)

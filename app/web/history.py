@@ -32,6 +32,8 @@ from app.web.urls import cassette_url, query
 router = APIRouter()
 
 HISTORY_LIMIT = 50
+# Commits whose verdict the page computes (each reads two versions); older rows link their diff.
+VERDICT_LIMIT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +136,13 @@ def _rows(
                 "subject": c.subject,
                 "path": c.path,
                 "diff_url": diff_url(path, older.sha, c.sha) if older else None,
-                "verdict": verdict(place.repo, older, c, limits) if older else "first version",
+                "verdict": (
+                    "first version"
+                    if older is None
+                    else verdict(place.repo, older, c, limits)
+                    if n < VERDICT_LIMIT
+                    else "not compared here: open the diff"
+                ),
             }
         )
     return rows

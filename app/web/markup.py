@@ -109,10 +109,32 @@ def _only_images_inline(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+# Bounds on the work one message costs a page. Markdown (a wide table, a megabyte of short
+# lines) is rendered up to MARKDOWN_LIMIT characters; longer text is shown plain and escaped,
+# and only its first SHOWN_LIMIT characters, with a note saying where the rest is.
+MARKDOWN_LIMIT = 50_000
+SHOWN_LIMIT = 100_000
+
+
 def markdown(text: str) -> Markup:
+    if len(text) > MARKDOWN_LIMIT:
+        return plain_text(text)
     # Short texts repeat across pages (system prompts, tool descriptions): cache those only,
     # so a few huge answers cannot pin memory.
     return _markdown_cached(text) if len(text) < 20_000 else _markdown(text)
+
+
+def plain_text(text: str, limit: int = SHOWN_LIMIT) -> Markup:
+    """Long recorded text, escaped, cut at `limit` characters with a note."""
+    shown = escape(text[:limit])
+    body = Markup('<pre class="plain-long">') + shown + Markup("</pre>")
+    if len(text) <= limit:
+        return body
+    note = (
+        f"Showing the first {limit:,} of {len(text):,} characters as plain text; the raw "
+        "response and the JSON view (Accept: application/json) hold all of it."
+    )
+    return body + Markup('<p class="muted small cut-note">') + escape(note) + Markup("</p>")
 
 
 @lru_cache(maxsize=4096)
@@ -157,10 +179,20 @@ def json_block(value: Any) -> Markup:
     return highlight_text(pretty_json(value))
 
 
+# A raw body on a page is cut here (the JSON view of the interaction has it whole): a 50 MB
+# answer made a 50 MB page.
+RAW_LIMIT = 1_000_000
+
+
 def body_block(body: str | None) -> Markup:
     """A recorded body: pretty JSON when it parses, else the text as recorded."""
     if not body:
         return Markup("")
+    if len(body) > RAW_LIMIT:
+        left = len(body) - RAW_LIMIT
+        return escape(body[:RAW_LIMIT]) + escape(
+            f"\n[… {left:,} more characters; the interaction's JSON view holds the whole body]"
+        )
     stripped = body.lstrip()
     if stripped[:1] in ("{", "[") and len(body) <= HIGHLIGHT_LIMIT:
         try:
@@ -172,6 +204,11 @@ def body_block(body: str | None) -> Markup:
 
 def maybe_json(text: str) -> Markup:
     """Tool results are often JSON text; indent them when they are."""
+    if len(text) > SHOWN_LIMIT:  # inside a <pre> already: the cut text and a line saying so
+        left = len(text) - SHOWN_LIMIT
+        return escape(text[:SHOWN_LIMIT]) + escape(
+            f"\n[… {left:,} more characters; the raw request holds all of them]"
+        )
     stripped = text.strip()
     if stripped[:1] in ("{", "[") and len(text) <= HIGHLIGHT_LIMIT:
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, serve, without_aborts
 from tests.web.samples import write_tree
 
 if not CHROMIUM.exists():
@@ -45,4 +45,5 @@ def page(browser: Browser) -> Iterator[Page]:
     p.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield p
     context.close()
+    errors = without_aborts(errors)
     assert not errors, f"errors in the page (CSP violations show here too): {errors}"

@@ -23,7 +23,7 @@ PAGES = {
     "cassette": "/cassettes/agents/weather.yaml",
     "interaction": "/cassettes/streams/story.yaml/interactions/0",
     "search": "/search?q=weather",
-    "errors": "/errors",
+    "problems": "/problems",
     "thinking": "/cassettes/agents/claude/thinking.yaml",
     "threads": "/cassettes/agents/titled.yaml",
 }

@@ -25,6 +25,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+def without_aborts(errors: list[str]) -> list[str]:
+    """Console errors less htmx's report of a request the browser aborted.
+
+    A page that polls (the status line) may have a request in flight when the test reloads,
+    navigates or closes it; the browser aborts it and htmx logs `htmx:afterRequest` then
+    `htmx:sendAbort` as errors. That is the test leaving the page, not a fault of the page.
+    A failed request (`htmx:sendError`, a timeout) is still an error.
+    """
+    kept: list[str] = []
+    for message in errors:
+        if "htmx:sendAbort" in message and kept and "htmx:afterRequest" in kept[-1]:
+            kept.pop()
+            continue
+        kept.append(message)
+    return kept
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -179,6 +179,11 @@ def test_jump_to_next_tool_call_start(page: Any, base_url: str) -> None:
 
 def test_long_stream_opens_and_scrubs_to_the_end(page: Any, base_url: str) -> None:
     it, want = decoded(LONG, 0)
+    # How long a short stream takes to open on this machine right now: the bounds below scale
+    # with it, so a loaded machine is not taken for a player that stalls.
+    started = time.perf_counter()
+    open_player(page, base_url, *STREAMS[0])
+    baseline = time.perf_counter() - started
     started = time.perf_counter()
     open_player(page, base_url, LONG, 0)
     opened = time.perf_counter() - started
@@ -193,8 +198,8 @@ def test_long_stream_opens_and_scrubs_to_the_end(page: Any, base_url: str) -> No
     assert browser_parts(page) == want
     assert "finish tool_call" in page.inner_text("[data-meta]").lower()
     # generous bounds: the point is that nothing stalls, the benchmark reports real figures
-    assert opened < 20, opened
-    assert scrubbed < 5, scrubbed
+    assert opened < max(20, 10 * baseline), (opened, baseline)
+    assert scrubbed < max(5, 5 * baseline), (scrubbed, baseline)
 
 
 def test_inline_data_plays_without_the_chunk_api(page: Any, base_url: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.loader import load_bytes
@@ -199,3 +201,32 @@ def test_changed_system_prompt_keeps_the_thread(shape: ShapeT) -> None:
         "Next",
         "ok",
     ]
+
+
+def test_the_index_stores_each_interactions_thread(tmp_path: Path) -> None:
+    """The index agrees with the page: same thread and retry per interaction and message."""
+    from app.index import Index
+    from app.index.schema import connect
+
+    shape = Anthropic()
+    root = tmp_path / "root"
+    root.mkdir()
+    ask = [("user", "Hello")]
+    script = (
+        Script()
+        .call(shape, Call(TITLER, ask, "Greeting"))
+        .call(shape, Call(AGENT, ask, status=429))
+        .call(shape, Call(AGENT, ask, "Hi!"))
+    )
+    (root / "run.yaml").write_text(script.yaml())
+    idx = Index(tmp_path / "index.sqlite3", [root])
+    idx.refresh()
+    idx.close()
+    conn = connect(str(tmp_path / "index.sqlite3"), readonly=True)
+    rows = conn.execute("SELECT idx, thread, retry_of FROM interactions ORDER BY idx").fetchall()
+    docs = conn.execute("SELECT message, thread FROM docs ORDER BY message").fetchall()
+    conn.close()
+    c = load(script)
+    assert rows == [(i.index, i.thread, i.retry_of) for i in c.interactions]
+    assert rows == [(0, 0, None), (1, 1, None), (2, 1, 1)]
+    assert docs == [(n, m.thread) for n, m in enumerate(c.conversation)]

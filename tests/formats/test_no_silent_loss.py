@@ -178,6 +178,13 @@ CASES: dict[str, Case] = {
         cut_before_last("  recorded_at:"),
         0,
     ),
+    "betamax": Case(
+        "betamax.json",
+        add_key(lambda doc: doc["http_interactions"][0]["response"]),
+        "interaction 0: data not read in response.surprise",
+        strip_response("status", "body", path=lambda doc: doc["http_interactions"][-1]["response"]),
+        0,
+    ),
     "har": Case(
         "har.json",
         add_key(lambda doc: doc["log"]["entries"][0]["request"]),

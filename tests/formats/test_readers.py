@@ -506,3 +506,30 @@ def test_event_stream_of_anthropic_chunks_on_bedrock_is_named_by_its_model() -> 
         "/model/anthropic.claude-3-5-haiku-20241022/invoke-with-response-stream"
     )
     assert cassette.interactions[0].response.body == raw
+
+
+def test_wiremock_query_parameters_and_header_patterns() -> None:
+    stub = {"request": {"urlPath": "/openai/deployments/gpt-4o/chat/completions", "method": "POST",
+                        "queryParameters": {"api-version": {"equalTo": "2024-10-21"}},
+                        "headers": {"api-key": {"matches": ".+"}, "Accept": {"equalTo": "*/*"}}},
+            "response": {"status": 200, "body": "{}"}}  # fmt: skip
+    cassette = read_cassette(json.dumps(stub).encode(), "stub.json")
+    (only,) = cassette.interactions
+    assert only.request.url == "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"
+    assert only.request.headers == (("Accept", "*/*"),)
+    assert "request headers matched by a pattern only: ['api-key']" in cassette.warnings[0].message
+
+
+def test_betamax_is_named_for_its_recorder(read_fixture: Read) -> None:
+    cassette = _only(read_fixture("betamax.json"), "betamax", 1)
+    (only,) = cassette.interactions
+    assert (only.request.method, only.response.status) == ("POST", 200)
+    assert json.loads(only.response.body or b"")["text"] == "Hello!"
+    assert cassette.warnings == ()  # the response's own `url` is known, not unread data
+
+
+def test_event_stream_chunk_with_damaged_base64_is_kept_without_a_guess() -> None:
+    raw = event_frame("chunk", {"bytes": "%%% not base64 %%%"})
+    cassette = read_cassette(raw, "invoke.bin")
+    assert (cassette.format, cassette.errors) == ("event-stream-body", ())
+    assert cassette.interactions[0].response.body == raw

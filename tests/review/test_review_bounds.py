@@ -33,13 +33,24 @@ def test_word_diff_of_long_rewrites_stays_within_its_pair_budget(monkeypatch) ->
             compared.clear()
             assert _rebuilt(word_diff(a, b)) == (a, b)  # nothing lost, however it was compared
             assert max(compared, default=0) <= values.PAIR_BUDGET
-    lines = prose(5_000, 1).split("\n")
-    edited = [f"{line} and more" if n % 50 == 0 else line for n, line in enumerate(lines)]
-    compared.clear()
-    ops = word_diff("\n".join(lines), "\n".join(edited))
-    assert [o.text for o in ops if o.op == "insert"] == [" and more"] * 9
-    assert len(compared) > 1  # 5,000 words: diffed by lines, then word by word inside them
-    assert max(compared) <= values.PAIR_BUDGET
+    # Small edits in a long text are still found, whatever its length: by lines within the
+    # budget (5,000 words), by lines that occur once on each side beyond it (16,000, 64,000).
+    for words, edits in ((5_000, 9), (16_000, 27), (64_000, 107)):
+        lines = prose(words, 1).split("\n")
+        edited = [f"{line} and more" if n % 50 == 0 else line for n, line in enumerate(lines)]
+        compared.clear()
+        ops = word_diff("\n".join(lines), "\n".join(edited))
+        assert [o.text for o in ops if o.op == "insert"] == [" and more"] * edits
+        assert not [o for o in ops if o.op == "delete"]
+        assert max(compared, default=0) <= values.PAIR_BUDGET
+
+
+def test_edits_in_one_long_paragraph_are_found_by_sentences() -> None:
+    sentences = [f"Sentence {n} says {prose(12, n).replace(chr(10), ' ')}." for n in range(1_400)]
+    edited = [s.replace("says", "claims") if n % 300 == 0 else s for n, s in enumerate(sentences)]
+    ops = word_diff(" ".join(sentences), " ".join(edited))  # 16,800 words, one line
+    changed = [(o.op, o.text) for o in ops if o.op != "equal"]
+    assert changed == [("delete", "says"), ("insert", "claims")] * 5
 
 
 def test_small_edit_in_a_long_text_is_still_found_word_by_word() -> None:

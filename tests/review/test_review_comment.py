@@ -147,6 +147,11 @@ def test_what_does_not_fit_is_listed_then_counted(tmp_path: Path) -> None:
     assert html.count("<details>") == html.count("</details>")
     assert literal_markers(comment) == []
     assert re.search(r"- … and \d+ more: \d+ answer text", comment)  # the rest, counted
+    for limit in (4_000, 6_500, 9_000, 13_000, 30_000):
+        sized = review_markdown(result, max_chars=limit)
+        assert len(sized) <= limit
+        assert sized.count("<details>") == sized.count("</details>")
+        assert "150 cassettes changed" in sized
     comment = review_markdown(result)
     named = {c.path for c in result.cassettes if f"`{c.path}`" in comment}
     named |= {c.path for c in result.cassettes if f"<code>{c.path}</code>" in comment}
@@ -194,3 +199,26 @@ def test_unreadable_files_are_listed_and_exit_1(
     assert cli.exit_code == 1
     assert "cassettes/moved/broken.yaml" in cli.stderr
     assert "cassettes/added.json" in cli.stderr
+
+
+def test_files_sending_the_same_requests_each_find_their_own_old_self(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    folder = repo / "cassettes"
+    folder.mkdir()
+    question = {"role": "user", "content": "Say hello."}
+    # Moved and renamed so that neither the names nor their order tell who is who: only the
+    # answers recorded do.
+    moves = {"alpha": ("d_alpha", "Hello!"), "beta": ("c_beta", "Hi there.")}
+    for old, (_, reply) in moves.items():
+        (folder / f"{old}.yaml").write_text(chat_cassette([Turn([SYSTEM, question], reply=reply)]))
+    base = commit_all(repo, "base")
+    for old, (new, reply) in moves.items():
+        (folder / f"{old}.yaml").unlink()
+        data = chat_cassette([Turn([SYSTEM, question], reply=reply)], seed=2).encode()
+        (folder / f"{new}.yaml.gz").write_bytes(gzip.compress(data))
+    head = commit_all(repo, "compress")
+    result = _review(repo, base, head)
+    assert {(c.old_path, c.path, c.verdict) for c in result.cassettes} == {
+        (f"cassettes/{old}.yaml", f"cassettes/{new}.yaml.gz", "volatile")
+        for old, (new, _) in moves.items()
+    }

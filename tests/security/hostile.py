@@ -279,3 +279,72 @@ def alias_body_cassette(reuses: int = 1500, body_bytes: int = 1 << 20) -> bytes:
             f"    body: {body}",
         ]
     return ("\n".join(lines) + "\n").encode()
+
+
+# --- long single values (render work per message and per page) --------------------------------
+
+
+def long_answer_cassette(chars: int, line: int = 0) -> bytes:
+    """One answer of `chars` characters: one line when `line` is 0, else lines of `line` chars."""
+    text = ("y" * (line - 1) + "\n") * (chars // line) if line else "z" * chars
+    ask = chat_request([{"role": "user", "content": "Say a lot."}])
+    return json_govcr([(ask, chat_response(text))])
+
+
+def base64_tool_result_cassette(raw_bytes: int) -> bytes:
+    """A tool result carrying `raw_bytes` of base64 (a screenshot a tool returned)."""
+    import base64
+
+    blob = base64.b64encode(bytes(range(256)) * (raw_bytes // 256)).decode()
+    messages = [
+        {"role": "user", "content": "Look at the screen."},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "shot", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": blob},
+    ]
+    return json_govcr([(chat_request(messages), chat_response("I see it."))])
+
+
+def wide_table_cassette(chars: int, columns: int = 400) -> bytes:
+    """An answer that is one Markdown table about `chars` characters wide and long."""
+    head = "|" + "|".join(f"c{i}" for i in range(columns)) + "|\n"
+    rule = "|" + "|".join("-" for _ in range(columns)) + "|\n"
+    row = "|" + "|".join(f"v{i}" for i in range(columns)) + "|\n"
+    text = head + rule + row * max(1, (chars - len(head)) // len(row))
+    ask = chat_request([{"role": "user", "content": "A table, please."}])
+    return json_govcr([(ask, chat_response(text))])
+
+
+def many_interactions_cassette(n: int) -> bytes:
+    """`n` small independent calls in one cassette."""
+    ask = chat_request([{"role": "user", "content": "ping"}])
+    return json_govcr([(ask, chat_response(f"pong {i}")) for i in range(n)])
+
+
+def json_govcr(exchanges: list[tuple[str, str]]) -> bytes:
+    """go-vcr v2 as JSON-compatible YAML (flow style): fast to write and read at any size."""
+    interactions = [
+        {
+            "id": i,
+            "request": {
+                "body": req,
+                "headers": {"Content-Type": ["application/json"]},
+                "url": "https://api.openai.com/v1/chat/completions",
+                "method": "POST",
+            },
+            "response": {
+                "body": resp,
+                "headers": {"Content-Type": ["application/json"]},
+                "status": "200 OK",
+                "code": 200,
+                "duration": "1s",
+            },
+        }
+        for i, (req, resp) in enumerate(exchanges)
+    ]
+    return json.dumps({"version": 2, "interactions": interactions}).encode()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -15,7 +14,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from app.cli import main
-from app.index import Filters, Index
+from app.index import Index, schema
+from app.index.extract import extract_file
+from app.index.scan import walk
 from app.loader import load_bytes
 from app.web import Settings, create_app
 from app.web.urls import cassette_url, interaction_url
@@ -95,43 +96,41 @@ def test_awkward_names_are_listed_and_open_on_a_real_server(tmp_path: Path) -> N
 
 
 def test_two_servers_on_one_index(tmp_path: Path) -> None:
-    """Two processes sharing one index file each refresh it while files arrive: no
-    IntegrityError, no lasting failure, and both list every file."""
+    """Another server inserts the same file between this one's look-up and its insert (its
+    transaction commits just as this one's first write starts): the insert must replace that
+    row, not fail with a UNIQUE IntegrityError, and the page must list the file once."""
     root = tmp_path / "root"
     root.mkdir()
+    (root / "both.yaml").write_bytes(hostile.good_cassette("seen by two servers"))
     db = tmp_path / "shared.sqlite3"
-    first, second = Index(db, [root], workers=1), Index(db, [root], workers=1)
-    errors: list[BaseException] = []
+    this = Index(db, [root], workers=1)
+    other = schema.connect(str(db))
+    found = next(walk(this.roots))
+    schema.insert(
+        other, extract_file(found.path, found.abspath, found.size, found.mtime_ns, this.limits)
+    )  # its transaction stays open: not committed
+    committed = []
+
+    def commit_the_other_at_our_first_write(sql: str) -> None:
+        if not committed and sql.lstrip().upper().startswith(("INSERT", "DELETE", "UPDATE")):
+            other.commit()
+            committed.append(sql)
+
+    this._conn().set_trace_callback(commit_the_other_at_our_first_write)
     try:
-        for round_ in range(4):
-            for i in range(60):
-                (root / f"r{round_}-{i}.yaml").write_bytes(hostile.good_cassette(f"{round_} {i}"))
-            barrier = threading.Barrier(2)
-
-            def refresh(idx: Index, barrier: threading.Barrier = barrier) -> None:
-                try:
-                    barrier.wait(10)
-                    idx.refresh()
-                except BaseException as exc:
-                    errors.append(exc)
-
-            threads = [threading.Thread(target=refresh, args=(x,)) for x in (first, second)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join(120)
-            assert not errors, errors
-        expected = 4 * 60
-        assert first.list_cassettes(Filters())[1] == expected
-        assert second.list_cassettes(Filters())[1] == expected
+        result = this.refresh()
     finally:
-        first.close()
-        second.close()
+        this._conn().set_trace_callback(None)
+        other.close()
+    assert committed
+    assert result.cassettes == 1
+    assert result.errors == []
+    this.close()
     app = create_app(Settings(roots=[root], index_path=db, watch=False))
     with TestClient(app) as client:
         assert app.state.live.ready.wait(60)
         assert app.state.live.failure is None
-        assert client.get("/api/cassettes").json()["total"] == 4 * 60
+        assert client.get("/api/cassettes").json()["total"] == 1
 
 
 def test_review_never_follows_a_committed_symlink_out_of_the_repository(tmp_path: Path) -> None:

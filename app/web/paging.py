@@ -1,0 +1,54 @@
+"""The cassette page in windows of calls, so a 100,000-call cassette is not a 100 MB page.
+
+A window is a range of interaction indexes; the transcript keeps only the turns of calls in it
+and the Calls table only its rows. Small cassettes fit in one window and look as before.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from app.web.lanes import Reading
+
+CALLS_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class CallWindow:
+    start: int
+    end: int
+    total: int
+
+    @property
+    def paged(self) -> bool:
+        return self.total > CALLS_PER_PAGE
+
+    @property
+    def prev(self) -> int | None:
+        return max(0, self.start - CALLS_PER_PAGE) if self.start > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.end if self.end < self.total else None
+
+
+def call_window(total: int, start: int = 0) -> CallWindow:
+    start = max(0, min(start, max(0, total - 1)))
+    start -= start % CALLS_PER_PAGE
+    return CallWindow(start, min(total, start + CALLS_PER_PAGE), total)
+
+
+def windowed(reading: Reading, window: CallWindow) -> Reading:
+    """The reading with only the turns of calls inside the window (lanes left empty dropped)."""
+    if not window.paged:
+        return reading
+    inside = range(window.start, window.end)
+    lanes = []
+    for lane in reading.lanes:
+        turns = [t for t in lane.turns if t.interaction.index in inside]
+        if turns:
+            lanes.append(dataclasses.replace(lane, turns=turns))
+    shown = sum(len(t.shown) for lane in lanes for t in lane.turns)
+    outside = [i for i in reading.outside if i in inside]
+    return dataclasses.replace(reading, lanes=lanes, messages=shown, outside=outside)
