@@ -22,6 +22,7 @@ from typing import Any
 
 from app.model import (
     Cassette,
+    CitationPart,
     Interaction,
     MediaPart,
     Message,
@@ -194,6 +195,10 @@ def part_blocks(part: Part) -> Iterator[str]:
     elif isinstance(part, MediaPart):
         where = code(part.url) if part.url else "inline data, not repeated"
         yield f"*{part.type}* {escape(part.media_type or '')} ({where})"
+    elif isinstance(part, CitationPart):
+        where = code(part.url) if part.url else ""
+        quote = f": “{text(part.text)}”" if part.text else ""
+        yield f"**Source** {escape(part.title or '')} {where}{quote}".replace("  ", " ")
     elif isinstance(part, UnknownPart):
         yield "**Not understood**, kept as recorded:"
         yield fenced(_json(part.raw), "json")

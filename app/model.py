@@ -79,6 +79,17 @@ class MediaPart:
 
 
 @dataclass(frozen=True, slots=True)
+class CitationPart:
+    """A source the answer cites (Anthropic citations, OpenAI annotations, Gemini grounding):
+    `text` is the cited or supported passage when the API gives one."""
+
+    text: str | None
+    url: str | None
+    title: str | None
+    type: Literal["citation"] = "citation"
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownPart:
     """Whatever a decoder did not understand, kept rather than dropped."""
 
@@ -87,7 +98,14 @@ class UnknownPart:
 
 
 Part: TypeAlias = (
-    TextPart | ReasoningPart | RefusalPart | ToolCallPart | ToolResultPart | MediaPart | UnknownPart
+    TextPart
+    | ReasoningPart
+    | RefusalPart
+    | ToolCallPart
+    | ToolResultPart
+    | MediaPart
+    | CitationPart
+    | UnknownPart
 )
 
 

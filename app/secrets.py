@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from app.model import (
     Chunk,
+    CitationPart,
     Headers,
     Interaction,
     Message,
@@ -804,6 +805,13 @@ class _Scan:
             return _replaced(part, content=self.text(part.content, f"{where} tool result"))
         if isinstance(part, UnknownPart):
             return _replaced(part, raw=self.tree(part.raw, f"{where} part"))
+        if isinstance(part, CitationPart):
+            return _replaced(
+                part,
+                text=self.text(part.text, f"{where} citation") if part.text else part.text,
+                title=self.text(part.title, f"{where} citation") if part.title else part.title,
+                url=self.url(part.url, f"{where} citation") if part.url else part.url,
+            )
         if part.url is not None:
             return _replaced(part, url=self.url(part.url, f"{where} media"))
         return part

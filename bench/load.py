@@ -1,17 +1,20 @@
-"""Requests per second with concurrent clients against real `tapedeck serve` processes.
+"""Requests per second with concurrent clients against a real `tapedeck serve` process.
 
-`python -m bench.load --n 1000 --servers 1 2` builds the index for the synthetic corpus once
-(bench.run's corpus), starts the given number of `serve` processes on loopback ports sharing
-that one index file, and runs 32 client threads for a fixed time against a mix of pages
-(home, search, a cassette, an interaction, usage), spread over the servers. It prints
-requests/s, latency p50/p95 and the error count. Traffic goes to 127.0.0.1 only and stops
-by itself.
+`python -m bench.load --n 10000 --workers 1 2` builds the index for the synthetic corpus once
+(bench.run's corpus), then for each worker count starts one `serve --workers W` on a loopback
+port over that index file, lets 32 client threads warm it up for a few seconds, and runs them
+for a fixed time against a mix of pages (home, search, a cassette, an interaction, usage, a
+JSON listing). It prints requests/s, latency p50/p95 and the error count, and the load average
+of the machine while it ran (the figures mean little on a busy machine). Traffic goes to
+127.0.0.1 only and stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
+import resource
 import socket
 import subprocess
 import sys
@@ -22,6 +25,22 @@ from pathlib import Path
 import httpx
 
 from bench.run import OUT, corpus, percentiles
+
+# p95 ms of each page, one entry per run, printed after the table.
+BY_PAGE: dict[str, list[str]] = {}
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process `pid` and its children (Linux /proc; 0 elsewhere)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total + sum(tree_cpu(int(k)) for k in kids)
 
 
 def free_port() -> int:
@@ -41,84 +60,115 @@ def wait_ready(url: str, deadline: float) -> None:
     raise SystemExit(f"server at {url} did not become ready")
 
 
-def run(folder: Path, db: Path, servers: int, clients: int, seconds: float) -> dict[str, float]:
-    procs = []
-    urls = []
+def run(
+    folder: Path, db: Path, workers: int, clients: int, seconds: float, warmup: float
+) -> dict[str, float]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "app", "serve", str(folder), "--index", str(db), "--no-watch"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(servers):
-            port = free_port()
-            cmd = [sys.executable, "-m", "app", "serve", str(folder), "--index", str(db)]
-            cmd += ["--no-watch", "--port", str(port)]
-            procs.append(
-                subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url in urls:
-            wait_ready(url, time.time() + 300)
-        first = httpx.get(urls[0] + "/api/cassettes?limit=1").json()["cassettes"][0]["path"]
-        paths = [
-            "/",
-            "/search?q=weather",
-            f"/cassettes/{first}",
-            f"/cassettes/{first}/interactions/0",
-            "/usage",
-            "/api/cassettes?provider=openai",
-        ]
-        targets = itertools.cycle([u + p for p in paths for u in urls])
+        wait_ready(url, time.time() + 300)
+        first = httpx.get(url + "/api/cassettes?limit=1").json()["cassettes"][0]["path"]
+        pages = {
+            "/": "/",
+            "/search?q=weather": "/search?q=weather",
+            "a cassette": f"/cassettes/{first}",
+            "an interaction": f"/cassettes/{first}/interactions/0",
+            "/usage": "/usage",
+            "/api/cassettes?provider=openai": "/api/cassettes?provider=openai",
+        }
+        paths = list(pages.values())
+        targets = itertools.cycle(paths)
         lock = threading.Lock()
-        samples: list[float] = []
-        errors = 0
-        stop = time.time() + seconds
 
-        def client() -> None:
-            nonlocal errors
-            with httpx.Client(timeout=30) as http:
-                while time.time() < stop:
-                    with lock:
-                        url = next(targets)
-                    start = time.perf_counter()
-                    try:
-                        bad = http.get(url).status_code >= 500
-                    except httpx.HTTPError:
-                        bad = True
-                    with lock:
-                        samples.append((time.perf_counter() - start) * 1000)
-                        errors += bad
+        def load(duration: float) -> tuple[list[tuple[str, float]], int]:
+            samples: list[tuple[str, float]] = []
+            errors = 0
+            stop = time.time() + duration
 
-        threads = [threading.Thread(target=client) for _ in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        p50, p95 = percentiles(samples)
-        return {"requests/s": len(samples) / seconds, "p50 ms": p50, "p95 ms": p95, "5xx": errors}
+            def client() -> None:
+                nonlocal errors
+                with httpx.Client(timeout=30) as http:
+                    while time.time() < stop:
+                        with lock:
+                            target = next(targets)
+                        start = time.perf_counter()
+                        try:
+                            bad = http.get(url + target).status_code >= 500
+                        except httpx.HTTPError:
+                            bad = True
+                        with lock:
+                            samples.append((target, (time.perf_counter() - start) * 1000))
+                            errors += bad
+
+            threads = [threading.Thread(target=client) for _ in range(clients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            return samples, errors
+
+        load(warmup)  # every worker's first look at each page (price table, memo) not timed
+        before = os.getloadavg()[0]
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = tree_cpu(proc.pid)
+        samples, errors = load(seconds)
+        server_cpu = tree_cpu(proc.pid) - server_cpu
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        p50, p95 = percentiles([ms for _, ms in samples])
+        for name, path in pages.items():
+            mine = [ms for p, ms in samples if p == path]
+            BY_PAGE.setdefault(name, []).append(f"{percentiles(mine)[1]:.0f}" if mine else "–")
+        client_cpu = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
+        return {
+            "server CPU ms/request": 1000 * server_cpu / max(1, len(samples)),
+            "server CPU %": 100 * server_cpu / seconds,
+            "client CPU %": 100 * client_cpu / seconds,
+            "requests/s": len(samples) / seconds,
+            "p50 ms": p50,
+            "p95 ms": p95,
+            "5xx": errors,
+            "load": (before + os.getloadavg()[0]) / 2,
+        }
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Concurrent-client load on loopback.")
     parser.add_argument("--n", type=int, default=1000, help="corpus size")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--servers", type=int, nargs="+", default=[1])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="serve --workers")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--warmup", type=float, default=5, help="seconds of load not timed")
     args = parser.parse_args()
     folder = corpus(args.n, args.seed)
     db = OUT / f"load-index-{args.n}-{args.seed}.sqlite3"
     from app.index import Index
 
     Index(db, [folder]).refresh()
-    print("| servers | requests/s | p50 ms | p95 ms | 5xx |\n| --- | --- | --- | --- | --- |")
-    for servers in args.servers:
-        r = run(folder, db, servers, args.clients, args.seconds)
+    print(
+        f"{args.clients} clients, {args.seconds:.0f} s each, {os.cpu_count()} cores\n\n"
+        "| workers | requests/s | p50 ms | p95 ms | 5xx | load avg | server CPU % "
+        "| server CPU ms/request | client CPU % |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    )
+    for workers in args.workers:
+        r = run(folder, db, workers, args.clients, args.seconds, args.warmup)
         print(
-            f"| {servers} | {r['requests/s']:.0f} | {r['p50 ms']:.0f} | {r['p95 ms']:.0f}"
-            f" | {r['5xx']:.0f} |"
+            f"| {workers} | {r['requests/s']:.0f} | {r['p50 ms']:.0f} | {r['p95 ms']:.0f}"
+            f" | {r['5xx']:.0f} | {r['load']:.1f} | {r['server CPU %']:.0f}"
+            f" | {r['server CPU ms/request']:.1f} | {r['client CPU %']:.0f} |",
+            flush=True,
         )
+    print("\n| page | " + " | ".join(f"p95 ms, {w}" for w in args.workers) + " |")
+    print("| --- |" + " --- |" * len(args.workers))
+    for page, figures in BY_PAGE.items():
+        print(f"| {page} | " + " | ".join(figures) + " |")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from app.apis.chat_parts import dicts, tool_call
-from app.apis.citations import sources_part
+from app.apis.citations import citation_parts
 from app.model import (
     MediaPart,
     Message,
@@ -134,9 +134,7 @@ def content_parts(content: Any, names: dict[str, str]) -> list[Part]:
         parts.extend(block_parts(block, names))
         if isinstance(block, dict):
             citations.extend(dicts(block.get("citations")))
-    sources = sources_part(citations)
-    if sources is not None:
-        parts.append(sources)
+    parts.extend(citation_parts(citations))
     return parts
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import as_dict, as_str, dicts
-from app.apis.citations import sources_part
+from app.apis.citations import citation_parts
 from app.apis.native_parts import loads, obj, stream_frames
 from app.model import ApiError, Chunk, ChunkKind, Message, Part, TextPart
 
@@ -43,9 +43,7 @@ class RetrieveAndGenerateDecoder:
             text = str(as_dict(doc.get("output")).get("text") or "")
             citations = list(dicts(doc.get("citations")))
         parts: list[Part] = [TextPart(text)]
-        sources = sources_part([_source(ref) for c in citations for ref in _references(c)])
-        if sources is not None:
-            parts.append(sources)
+        parts.extend(citation_parts([_source(ref) for c in citations for ref in _references(c)]))
         d.response = Message("assistant", tuple(parts))
         return d
 

@@ -1,40 +1,41 @@
-"""Citations as readable text, for the APIs that attach them to answer text.
+"""Citations as parts of their own, for the APIs that attach them to answer text.
 
-The contract's text part has no place for citations, and an `unknown` part would hide plain
-sources behind a raw view. So the cited text stays exactly as recorded and the message gains one
-trailing text part listing its sources, which every page and export shows without special code.
-Both the Anthropic `citations` and the Responses `annotations` shapes are read here.
+The cited text stays exactly as recorded and the message gains one `citation` part per source
+(README, "Extra fields"), after its text, so a script can tell sources from the model's words.
+The Anthropic `citations`, the Responses `annotations`, Bedrock's retrieved references and
+Gemini's `groundingMetadata` all come here as dicts with a `url`, a `title` and cited text.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from app.model import TextPart
+from app.model import CitationPart
+
+_TITLE_KEYS = ("title", "document_title", "filename")
 
 
-def _line(citation: dict[str, Any]) -> str | None:
-    url = citation.get("url")
-    title = citation.get("title") or citation.get("document_title") or citation.get("filename")
-    if isinstance(url, str) and url:
-        return f"- [{title}]({url})" if isinstance(title, str) and title else f"- <{url}>"
-    cited = citation.get("cited_text")
-    if isinstance(cited, str) and cited:
-        quote = " ".join(cited.split())
-        return f"- “{quote}” ({title})" if isinstance(title, str) and title else f"- “{quote}”"
-    if isinstance(title, str) and title:
-        return f"- {title}"
-    file_id = citation.get("file_id")
-    return f"- file {file_id}" if isinstance(file_id, str) and file_id else None
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
-def sources_part(citations: list[dict[str, Any]]) -> TextPart | None:
-    """One `Sources:` part for a message's citations, each source once, in first-cited order."""
-    lines: list[str] = []
-    for citation in citations:
-        line = _line(citation)
-        if line is not None and line not in lines:
-            lines.append(line)
-    if not lines:
+def _part(citation: dict[str, Any]) -> CitationPart | None:
+    title = next((_str(citation.get(k)) for k in _TITLE_KEYS if _str(citation.get(k))), None)
+    url = _str(citation.get("url"))
+    cited = _str(citation.get("cited_text"))
+    if url is None and title is None:
+        file_id = _str(citation.get("file_id"))
+        title = f"file {file_id}" if file_id else None
+    if url is None and title is None and cited is None:
         return None
-    return TextPart("\n\nSources:\n" + "\n".join(lines))
+    return CitationPart(" ".join(cited.split()) if cited else None, url, title)
+
+
+def citation_parts(citations: list[dict[str, Any]]) -> list[CitationPart]:
+    """One part per distinct source, in first-cited order."""
+    out: list[CitationPart] = []
+    for citation in citations:
+        part = _part(citation)
+        if part is not None and part not in out:
+            out.append(part)
+    return out

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import dicts, finish_reason
+from app.apis.citations import citation_parts
 from app.apis.gemini_parts import continues_text, parts_of, request_messages, request_tools
 from app.apis.native_parts import (
     first,
@@ -24,9 +25,9 @@ from app.apis.native_parts import (
 from app.model import (
     ApiError,
     ChunkKind,
+    CitationPart,
     FinishReason,
     Message,
-    Note,
     TokenLogprob,
     ToolCallPart,
     TopLogprob,
@@ -129,7 +130,8 @@ def decode_response(body: dict[str, Any], out: Decoded) -> None:
         out.logprobs = _logprobs(first(cand, "logprobsResult", "logprobs_result"))
         content = cand.get("content")
         raw_parts = content.get("parts") if isinstance(content, dict) else None
-        parts = tuple(parts_of(_merge_text(raw_parts), {}))
+        grounding = obj(first(cand, "groundingMetadata", "grounding_metadata"))
+        parts = tuple(parts_of(_merge_text(raw_parts), {})) + tuple(grounding_parts(grounding))
         out.response = Message("assistant", parts)
         reason = first(cand, "finishReason", "finish_reason")
         name = _FINISH_NUMBERS.get(reason, reason) if isinstance(reason, int) else reason
@@ -159,6 +161,30 @@ def _response_format(config: dict[str, Any]) -> Any:
     }
     mime = found.get("responseMimeType", found.get("response_mime_type"))
     return found if found and (mime not in (None, "text/plain") or len(found) > 1) else None
+
+
+_GROUNDING_KINDS = ("web", "retrievedContext", "retrieved_context", "maps")
+
+
+def grounding_parts(meta: dict[str, Any]) -> list[CitationPart]:
+    """Grounding chunks (web pages, retrieved documents) as citations, each with the first
+    answer segment the grounding supports say it backs."""
+    chunks = list(dicts(first(meta, "groundingChunks", "grounding_chunks")))
+    backed: dict[int, str] = {}
+    for support in dicts(first(meta, "groundingSupports", "grounding_supports")):
+        segment = obj(support.get("segment")).get("text")
+        for index in first(support, "groundingChunkIndices", "grounding_chunk_indices") or []:
+            if isinstance(index, int) and isinstance(segment, str):
+                backed.setdefault(index, segment)
+    found = []
+    for i, chunk in enumerate(chunks):
+        source = (
+            obj(chunk.get("web")) or obj(chunk.get("retrievedContext")) or obj(chunk.get("maps"))
+        )
+        found.append(
+            {"url": source.get("uri"), "title": source.get("title"), "cited_text": backed.get(i)}
+        )
+    return citation_parts(found)
 
 
 def _logprobs(raw: Any) -> list[TokenLogprob]:
@@ -239,23 +265,23 @@ def fold_stream(ex: Exchange, out: Decoded) -> dict[str, Any]:
                 snapshot[key] = value  # usage is cumulative: the last one wins
         cands = chunk.get("candidates")
         head = cands[0] if isinstance(cands, list) and cands and isinstance(cands[0], dict) else {}
-        content = head.get("content")
-        new = content.get("parts") if isinstance(content, dict) else None
-        new = new if isinstance(new, list) else []
-        parts.extend(new)
-        cand.update({k: v for k, v in head.items() if k != "content"})
-        if isinstance(cands, list) and len(cands) > 1:
-            extra.append(len(cands))
-        return _kind(new, head, chunk)
+        for pos, item in enumerate(cands if isinstance(cands, list) else []):
+            index = first(obj(item), "index")
+            slot = folds.setdefault(index if isinstance(index, int) else pos, ([], {}))
+            content = obj(obj(item).get("content")).get("parts")
+            slot[0].extend(content if isinstance(content, list) else [])
+            slot[1].update({k: v for k, v in obj(item).items() if k != "content"})
+        new = obj(head.get("content")).get("parts")
+        return _kind(new if isinstance(new, list) else [], head, chunk)
 
-    parts: list[Any] = []
-    cand: dict[str, Any] = {}
-    extra: list[int] = []
+    # Each candidate by its index (n>1 streams interleave them): parts and the latest fields.
+    folds: dict[int, tuple[list[Any], dict[str, Any]]] = {}
     fold_frames(stream_frames(ex, "sse" if sse else "json-array", out), step, out)
-    if extra:
-        out.warnings.append(Note(f"{max(extra)} candidates; showing the first"))
-    if parts or cand:
-        snapshot["candidates"] = [{**cand, "content": {"role": "model", "parts": parts}}]
+    if folds:
+        snapshot["candidates"] = [
+            {**cand, "content": {"role": "model", "parts": parts}}
+            for parts, cand in (folds[i] for i in sorted(folds))
+        ]
     return snapshot
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.apis.anthropic_blocks import result_text
 from app.apis.chat_parts import dicts, media, tool_call
-from app.apis.citations import sources_part
+from app.apis.citations import citation_parts
 from app.model import (
     Message,
     Part,
@@ -99,8 +99,7 @@ def _message_parts(item: dict[str, Any]) -> list[Part]:
         return [TextPart(content)]
     parts = [content_part(p) for p in (content if isinstance(content, list) else [])]
     citations = [a for p in dicts(content) for a in dicts(p.get("annotations"))]
-    sources = sources_part(citations)
-    return [*parts, sources] if sources is not None else parts
+    return [*parts, *citation_parts(citations)]
 
 
 def _reasoning(item: dict[str, Any]) -> ReasoningPart:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import os
+import signal
 import socket
 import sys
+import threading
+import time
+import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from app.cli.common import index_note, roots_or_default, say
 from app.index import IndexLocationError, default_index_path
+
+if TYPE_CHECKING:
+    from app.web.live import LiveIndex
+    from app.web.workers import SharedStatus
 
 _LOOPBACK_NAMES = {"localhost", "ip6-localhost"}
 
@@ -59,6 +68,80 @@ def run_server(app: Any, sock: socket.socket) -> None:
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
+def default_workers() -> int:
+    """One worker per core this process may use, up to 4: past that the index file's readers,
+    not Python, are the limit, and each worker holds its own caches."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 4)) if hasattr(os, "fork") else 1
+
+
+def run_workers(
+    app: Any, sock: socket.socket, leader: LiveIndex, shared: SharedStatus, n: int
+) -> int:
+    """Fork `n` processes that each serve `app` on the listening socket (the kernel spreads
+    connections over them), while this one refreshes and watches the index and publishes its
+    status to them. Returns the exit status: 1 when a worker stopped on its own."""
+    from app.web.workers import POLL
+
+    # Nothing but the socket crosses the fork: no SQLite connection, no thread, no buffered output.
+    leader.index.close()
+    app.state.live.index.close()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pids = []
+    for _ in range(n):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the worker's exit is all the parent sees
+            code = 0
+            try:
+                run_server(app, sock)
+            except BaseException:
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    leader.start()
+    status = 0
+    try:
+        while not stop.is_set():
+            shared.publish(leader.status, leader.ready.is_set(), leader.failure)
+            if shared.take_rebuild_request():
+                leader.recover()
+            ended = [pid for pid in pids if os.waitpid(pid, os.WNOHANG)[0]]
+            if ended:
+                pids = [pid for pid in pids if pid not in ended]
+                if not stop.wait(0.5):  # after a Ctrl-C, the workers may stop first
+                    say(f"tapedeck serve: worker {ended[0]} stopped; stopping the others", err=True)
+                    status = 1
+                break
+            stop.wait(POLL)
+    finally:
+        _stop_workers(pids)
+        leader.stop()
+    return status
+
+
+def _stop_workers(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for pid in pids:
+        while os.waitpid(pid, os.WNOHANG)[0] == 0:
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                break
+            time.sleep(0.05)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -90,6 +173,12 @@ def run_server(app: Any, sock: socket.socket) -> None:
     "always are, any other is refused (DNS rebinding).",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    help="Processes answering pages (default: one per core, up to 4); the index is refreshed "
+    "and watched in one more. 1: everything in one process.",
+)
+@click.option(
     "--cache-mb",
     type=click.FloatRange(min=0),
     envvar="TAPEDECK_CACHE_MB",
@@ -104,6 +193,7 @@ def serve(
     no_watch: bool,
     auth_token: str | None,
     allow_hosts: tuple[str, ...],
+    workers: int | None,
     cache_mb: float | None,
 ) -> None:
     """Serve the dashboard for the cassettes under PATH (default ./cassettes).
@@ -115,6 +205,7 @@ def serve(
     from app.index import budget
     from app.web import Settings, create_app
     from app.web.security import allowed_hosts
+    from app.web.workers import LeaderIndex, SharedStatus
 
     roots = roots_or_default(paths)
     if cache_mb is not None:
@@ -146,12 +237,21 @@ def serve(
         say(f"tapedeck serve: {exc}", err=True)
         sys.exit(2)
     with sock:
+        n = workers or default_workers()
         try:
-            app = create_app(settings)
+            if n == 1:
+                app = create_app(settings)
+            else:
+                leader = LeaderIndex(settings)
+                shared = SharedStatus()
+                app = create_app(settings, shared)
         except IndexLocationError as exc:
             raise click.UsageError(str(exc)) from exc
         shown = f"[{host.strip('[]')}]" if ":" in host else host
         url = f"http://{shown}:{sock.getsockname()[1]}/"
         say(f"Tapedeck on {url}" + (f"  (first visit: {url}?token=…)" if auth_token else ""))
         say(index_note(settings.index_path))
-        run_server(app, sock)
+        if n == 1:
+            run_server(app, sock)
+        else:
+            sys.exit(run_workers(app, sock, leader, shared, n))

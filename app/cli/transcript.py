@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from app.model import (
     Cassette,
+    CitationPart,
     Interaction,
     MediaPart,
     Message,
@@ -141,6 +142,9 @@ def part_lines(part: Part) -> list[str]:
         return [head + (body[0] if body else ""), *body[1:]]
     if isinstance(part, MediaPart):
         return [f"[{part.type} {part.media_type or ''} {part.url or '(inline data)'}]"]
+    if isinstance(part, CitationPart):
+        quote = f" “{_cut(part.text)}”" if part.text else ""
+        return [f"[source] {part.title or ''} {part.url or ''}{quote}".replace("  ", " ")]
     if isinstance(part, UnknownPart):
         return ["[not understood] " + json.dumps(part.raw)[:200]]
     return []

@@ -129,6 +129,11 @@ class Index:
     def status(self) -> IndexStatus:
         return self._status
 
+    def adopt_status(self, status: IndexStatus) -> None:
+        """For a `serve` worker reading a file another process refreshes: that process's
+        progress and generation are what its pages must show."""
+        self._status = status
+
     def refresh(self, progress: Progress | None = None) -> RefreshResult:
         with self._write_lock:
             if not self._checked:

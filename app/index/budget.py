@@ -74,10 +74,10 @@ class SizedCache(Generic[K, V]):
             old = self._items.pop(key, None)
             if old is not None:
                 self._used -= old[1]
-            if weight > budget:
-                return
-            self._items[key] = (value, weight)
-            self._used += weight
+            if weight <= budget:
+                self._items[key] = (value, weight)
+                self._used += weight
+            # Evict even when the new entry is not kept: a budget lowered since is then honoured.
             while self._used > budget and self._items:
                 _, (_, gone) = self._items.popitem(last=False)
                 self._used -= gone

@@ -15,7 +15,7 @@ from typing import Any
 from app.apis import anthropic
 from app.apis.anthropic_blocks import block_parts
 from app.apis.chat_parts import tool_call
-from app.apis.citations import sources_part
+from app.apis.citations import citation_parts
 from app.model import Chunk, Interaction, ReasoningPart
 from app.playback import ops
 
@@ -116,8 +116,8 @@ class AnthropicView(ops.View):
 
     def _cite(self, cited: list[Any]) -> ops.Delta:
         self.citations.extend(c for c in cited if isinstance(c, dict))
-        sources = sources_part(self.citations)
-        return [ops.part(ops.SOURCES_SLOT, sources)] if sources is not None else []
+        parts = citation_parts(self.citations)  # the list only grows: earlier slots stay put
+        return [ops.part(ops.SOURCES_SLOT + i, part) for i, part in enumerate(parts)]
 
     def _usage(self, raw: Any) -> ops.Delta:
         """Counts are cumulative: a later report replaces the earlier ones field by field."""

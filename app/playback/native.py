@@ -15,7 +15,7 @@ from typing import Any
 
 from app.apis.bedrock_invoke import METRICS_KEY, flat_text
 from app.apis.chat_parts import api_error, dicts, tool_call
-from app.apis.gemini import error_of, usage_of
+from app.apis.gemini import error_of, grounding_parts, usage_of
 from app.apis.gemini_parts import continues_text, parts_of, plain_text
 from app.apis.native_parts import first, obj
 from app.model import Chunk, Interaction, ReasoningPart
@@ -43,6 +43,10 @@ class GeminiView(ops.View):
         raw_parts = obj(head.get("content")).get("parts")
         for raw in raw_parts if isinstance(raw_parts, list) else []:
             out.extend(self._part(raw))
+        grounding = first(head, "groundingMetadata", "grounding_metadata")
+        if isinstance(grounding, dict):  # the decoder keeps the last one, so each replaces
+            cited = grounding_parts(grounding)
+            out.extend(ops.part(ops.SOURCES_SLOT + i, c) for i, c in enumerate(cited))
         reason = first(head, "finishReason", "finish_reason")
         if reason:
             out.append(self.finish(reason))
@@ -251,7 +255,7 @@ class InvokeView(ops.View):
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         if not isinstance(payload, dict):
             return []
-        if "type" in payload and payload["type"] != "completion":  # Claude v2 text: flat
+        if "type" in payload and payload["type"] != "completion":  # Claude v2 text is flat
             out = self.anthropic.step(chunk, payload)
         elif chunk.event not in (None, "chunk") and isinstance(payload.get(chunk.event), dict):
             nova = Chunk(chunk.seq, chunk.event, chunk.data, chunk.kind, chunk.t_ms)

@@ -34,6 +34,7 @@ from app.review.values import (
     JsonChange,
     WordOp,
     json_diff,
+    prose_without_ids,
     text_similarity,
     without_ids,
     without_volatile,
@@ -292,7 +293,7 @@ def diff_interactions(
     tools += _definition_changes(old, new, {t.name for t in tools})
     bodies = _body_changes(old, new)
     usage = _usage_deltas(old.usage, new.usage)
-    if old.summary != new.summary:
+    if _summary_key(old.summary) != _summary_key(new.summary):
         fields += (ValueChange("summary", _masked(old.summary), _masked(new.summary)),)
     meaningful = fields or messages or tools or bodies or _usage_meaningful(old.usage, new.usage)
     return InteractionDiff(
@@ -317,6 +318,10 @@ def _prompt(it: Interaction) -> str | None:
     if rest:
         shown.append(f"{rest[-1].role}: {message_summary(rest[-1])}")
     return " · ".join(shown) or None
+
+
+def _summary_key(text: str | None) -> str | None:
+    return prose_without_ids(text) if text is not None else None
 
 
 def _masked(text: str | None) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from app.model import (
+    CitationPart,
     MediaPart,
     Message,
     Part,
@@ -95,6 +96,8 @@ def part_signature(part: Part) -> tuple[Any, ...]:
         return (part.type, part.name, part.content, part.is_error)
     if isinstance(part, MediaPart):
         return (part.type, part.media_type, part.url)
+    if isinstance(part, CitationPart):
+        return (part.type, part.url, part.title, part.text)
     return (part.type, canonical(without_volatile(part.raw)))
 
 
@@ -118,6 +121,8 @@ def part_summary(part: Part) -> str:
         return snippet(f"{part.name or 'tool'} → {part.content}")
     if isinstance(part, MediaPart):
         return f"{part.type} ({part.media_type or 'unknown type'})"
+    if isinstance(part, CitationPart):
+        return snippet(f"source {part.title or ''} {part.url or ''}")
     return snippet(canonical(without_volatile(part.raw)))
 
 

@@ -59,6 +59,9 @@ _ID_BODY = (
 )
 _ID = re.compile(rf"^(?:{_ID_BODY})$")
 _ID_IN_PATH = re.compile(rf"(?<=/)(?:{_ID_BODY})(?=[/?#]|$)")
+_ID_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9_-])(?:{_ID_BODY})(?![A-Za-z0-9_-])")
+# A one-line summary cut short ends in a piece of a word (often of an id) and "…".
+_CUT_TAIL = re.compile(r"\S*…$")
 ID_PLACEHOLDER = "{id}"
 # Floats that differ by less than this fraction are the same value: scores, logprobs and
 # embeddings jitter in their last digits from one recording to the next.
@@ -308,6 +311,12 @@ def without_ids(text: str) -> str:
     if _ID.match(text):
         return ID_PLACEHOLDER
     return _ID_IN_PATH.sub(ID_PLACEHOLDER, text) if "/" in text else text
+
+
+def prose_without_ids(text: str) -> str:
+    """A one-line summary as compared: ids anywhere in it replaced, a cut-off last word dropped
+    (two summaries cut at the same length end in different pieces of different ids)."""
+    return _ID_IN_TEXT.sub(ID_PLACEHOLDER, _CUT_TAIL.sub("…", text))
 
 
 def without_volatile(value: Any) -> Any:

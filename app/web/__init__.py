@@ -15,6 +15,8 @@ from app.web.settings import Settings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from app.web.workers import SharedStatus
+
 # "module:attribute" of each APIRouter, included in this order. The cassette pages router holds a
 # catch-all `/cassettes/{path:path}`, so routers that add URLs under /cassettes/ go before it.
 ROUTERS: tuple[str, ...] = (
@@ -42,10 +44,10 @@ class AnyPathConvertor(PathConvertor):
 register_url_convertor("path", AnyPathConvertor())
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, shared: SharedStatus | None = None) -> FastAPI:
     from app.web.factory import build_app
 
-    return build_app(settings)
+    return build_app(settings, shared)
 
 
 __all__ = ["ROUTERS", "Settings", "create_app"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -69,5 +70,7 @@ def healthz(request: Request) -> Response:
         "interactions": interactions,
         "indexing": st.building,
         "generation": st.generation,
+        # Which `serve` process answered (there may be several workers behind one port).
+        "pid": os.getpid(),
     }
     return JSONBody(body)

@@ -22,12 +22,15 @@ from app.web.notfound import error_page, wants_page
 from app.web.render import JSONBody, asset_dir
 from app.web.security import HostGuard, SecurityHeaders, TokenGate
 from app.web.settings import Settings
+from app.web.workers import FollowerIndex, SharedStatus
 
 log = logging.getLogger("tapedeck.web")
 
 
-def build_app(settings: Settings) -> FastAPI:
-    live = LiveIndex(settings)
+def build_app(settings: Settings, shared: SharedStatus | None = None) -> FastAPI:
+    """With `shared`, the app is one of several `serve` workers: another process refreshes the
+    index and publishes its status there."""
+    live = LiveIndex(settings) if shared is None else FollowerIndex(settings, shared)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

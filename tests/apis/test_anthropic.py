@@ -17,6 +17,7 @@ from app.apis.anthropic import BEDROCK_INVOKE
 from app.apis.base import make_exchange
 from app.formats.base import RawInteraction, RawRequest, RawResponse
 from app.model import (
+    CitationPart,
     Interaction,
     MediaPart,
     ReasoningPart,
@@ -136,8 +137,8 @@ def test_server_tool_and_citations_keep_the_text_and_list_sources() -> None:
     assert result.name == "web_search"
     assert "https://example.org/oslo-opera" in result.content
     assert answer == TextPart("It opened on 12 April 2008.")
-    assert isinstance(sources, TextPart)
-    assert "[Oslo Opera House](https://example.org/oslo-opera)" in sources.text
+    assert isinstance(sources, CitationPart)  # a source of its own, not text the model wrote
+    assert (sources.url, sources.title) == ("https://example.org/oslo-opera", "Oslo Opera House")
     assert it.tools[0].name == "web_search"
     assert it.tools[0].description == "built-in tool web_search_20250305"
 

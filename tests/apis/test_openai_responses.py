@@ -14,6 +14,7 @@ import pytest
 from app.apis import decode_interaction
 from app.formats.base import RawInteraction, RawRequest, RawResponse
 from app.model import (
+    CitationPart,
     Interaction,
     MediaPart,
     ReasoningPart,
@@ -139,8 +140,8 @@ def test_builtin_tools_show_their_inputs_results_and_sources() -> None:
     assert mcp == ToolCallPart("mcp_01", "search_docs", {"q": "opera"})
     assert mcp_out == ToolResultPart("mcp_01", "search_docs", "No internal notes on the opera.")
     assert answer == TextPart("It opened on 12 April 2008, 6108 days before 2025.")
-    assert isinstance(sources, TextPart)
-    assert "[Oslo Opera House](https://example.org/oslo-opera)" in sources.text
+    assert isinstance(sources, CitationPart)  # a source of its own, not text the model wrote
+    assert (sources.url, sources.title) == ("https://example.org/oslo-opera", "Oslo Opera House")
     assert it.finish_reason == "stop"  # tools the provider ran do not wait for the client
     assert [t.name for t in it.tools] == ["web_search", "code_interpreter", "docs"]
 

@@ -12,7 +12,7 @@ import pytest
 from app.apis import decode_interaction
 from app.formats.base import RawInteraction, RawRequest, RawResponse
 from app.loader import load_bytes
-from app.model import Interaction, MediaPart, Message, TextPart, ToolCallPart
+from app.model import CitationPart, Interaction, MediaPart, Message, TextPart, ToolCallPart
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "apis" / "other_llms"
 
@@ -140,9 +140,10 @@ def test_bedrock_retrieve_and_generate_lists_its_sources() -> None:
         assert it.api == "bedrock.retrieve_and_generate"
         assert it.model == "anthropic.claude-3-haiku-20240307-v1:0"
         assert turns(it) == [("user", ["What is a fjord?"])]
-        answer, sources = texts(it.response)
-        assert answer == "A fjord is a narrow sea inlet."
-        assert "s3://kb-fixture/geography.pdf" in sources
+        assert it.response is not None
+        answer, source = it.response.parts
+        assert answer == TextPart("A fjord is a narrow sea inlet.")
+        assert source == CitationPart(None, "s3://kb-fixture/geography.pdf", None)
 
 
 def test_writer_stream_of_bare_values_is_the_completion() -> None:

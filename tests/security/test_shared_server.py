@@ -48,7 +48,9 @@ def run_serve(
     monkeypatch.setattr(serve, "open_socket", lambda host, port: serve_open("127.0.0.1", 0))
     monkeypatch.setattr(serve, "run_server", lambda app, sock: started.update(app=app))
     result = CliRunner().invoke(
-        main, ["serve", *args, "--index", str(tmp_path / "i.sqlite3"), "--no-watch"], env=env
+        main,
+        ["serve", *args, "--index", str(tmp_path / "i.sqlite3"), "--no-watch", "--workers", "1"],
+        env=env,
     )
     assert result.exit_code == 0, result.output
     return result, started.get("app")
@@ -201,7 +203,16 @@ def served_app(root: Path, tmp_path: Path, args: list[str], env: dict[str, str])
     try:
         result = CliRunner().invoke(
             main,
-            ["serve", str(root), "--index", str(tmp_path / "h.sqlite3"), "--no-watch", *args],
+            [
+                "serve",
+                str(root),
+                "--index",
+                str(tmp_path / "h.sqlite3"),
+                "--no-watch",
+                "--workers",
+                "1",
+                *args,
+            ],
             env=env,
         )
     finally:

@@ -69,7 +69,8 @@ def test_serve_listens_before_it_prints_the_url_and_the_index(
 ) -> None:
     index = tmp_path / "idx.sqlite3"
     result = CliRunner().invoke(
-        main, ["serve", str(root), "--port", "0", "--index", str(index), "--no-watch"]
+        main,
+        ["serve", str(root), "--port", "0", "--index", str(index), "--no-watch", "--workers", "1"],
     )
     assert result.exit_code == 0, result.output
     host, port = captured["address"]
@@ -152,7 +153,17 @@ def test_serve_beyond_loopback_warns_and_takes_a_token_from_env(
 ) -> None:
     result = CliRunner().invoke(
         main,
-        ["serve", str(root), "--host", "0.0.0.0", "--port", "0", *index_args(tmp_path)],
+        [
+            "serve",
+            str(root),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--workers",
+            "1",
+            *index_args(tmp_path),
+        ],
         env={"TAPEDECK_AUTH_TOKEN": "tok-123"},
     )
     assert result.exit_code == 0, result.output
