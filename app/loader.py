@@ -7,17 +7,29 @@ no interactions and an error that says why.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.apis import decode_interaction
 from app.conversation import detect_threads
 from app.formats import read_cassette
 from app.formats.base import ReadLimits
-from app.model import Cassette, Note
+from app.model import (
+    Cassette,
+    Interaction,
+    MediaPart,
+    Message,
+    Note,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolResultPart,
+)
 
 
 class FileReadError(Exception):
@@ -99,7 +111,7 @@ def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None)
 
 def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
     raw = read_cassette(data, display_path, limits)
-    threaded = detect_threads([decode_interaction(r) for r in raw.interactions])
+    threaded = detect_threads(share_repeats(decode_interaction(r) for r in raw.interactions))
     return Cassette(
         path=display_path,
         format=raw.format,
@@ -110,3 +122,27 @@ def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
         warnings=raw.warnings,
         version=content_version(data),
     )
+
+
+_TEXT_PARTS = frozenset({TextPart, ReasoningPart, RefusalPart, ToolResultPart, MediaPart})
+
+
+def share_repeats(interactions: Iterable[Interaction]) -> list[Interaction]:
+    """Equal request messages as one object: an agent resends its whole history with every
+    call, so a run of 280 turns would otherwise hold its first message 280 times (most of a
+    long run's memory). Only messages made of text-valued parts are shared: for those, equal
+    means the same characters (`1 == 1.0 == True` could merge a tool call's arguments), so
+    nothing that reads them can tell. Shared as each is decoded, so the copies never pile up."""
+    seen: dict[Message, Message] = {}
+
+    def one(msg: Message) -> Message:
+        if not all(type(p) in _TEXT_PARTS for p in msg.parts):
+            return msg
+        return seen.setdefault(msg, msg)
+
+    out: list[Interaction] = []
+    for it in interactions:
+        messages = tuple(one(m) for m in it.messages)
+        same = all(a is b for a, b in zip(messages, it.messages, strict=True))
+        out.append(it if same else dataclasses.replace(it, messages=messages))
+    return out

@@ -92,17 +92,20 @@ def cassette_weight(cas: Cassette) -> int:
     """Bytes of text a decoded cassette holds (bodies, chunks, message parts) plus a little per
     object: what its memory grows with, counted in one pass without measuring Python objects."""
     total = 0
+    counted: set[int] = set()  # equal request messages are one object (app.loader)
     for it in cas.interactions:
         total += len(it.request_body or "") + len(it.response_body or "")
-        total += sum(len(c.data) + 100 for c in it.chunks)
+        total += sum(len(c.data) + 150 for c in it.chunks)
         for msg in (*it.messages, *((it.response,) if it.response else ())):
-            total += message_weight(msg)
+            if id(msg) not in counted:
+                counted.add(id(msg))
+                total += message_weight(msg)
     return total + 100 * len(cas.conversation)
 
 
 def message_weight(msg: Message) -> int:
     """Bytes of one decoded message: its text, and a little per object."""
-    return 100 + sum(_part_chars(p) + 100 for p in msg.parts)
+    return 150 + sum(_part_chars(p) + 150 for p in msg.parts)
 
 
 def _part_chars(part: object) -> int:
