@@ -194,18 +194,13 @@
     }
   });
 
-  // A shared link to a message inside a folded lane or <details> opens it, unfolds a long
-  // message it points into, and marks it for j/k.
+  // A shared link to a message inside a folded lane or <details> opens it and marks it for j/k.
   function revealHash() {
     if (!location.hash) return;
     var el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (!el) return;
     for (var p = el; p; p = p.parentElement) {
       if (p.tagName === "DETAILS") p.open = true;
-      if (p !== el && p.classList && p.classList.contains("msg")) {
-        var fold = p.querySelector(":scope > .fold-toggle");
-        if (fold) fold.checked = true;
-      }
     }
     markOutline(el.id);
     var list = items();

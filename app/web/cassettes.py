@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import APIRouter
@@ -21,14 +23,36 @@ from app.web.history import history_link
 from app.web.lanes import reading
 from app.web.logprobs import logprobs_view
 from app.web.lookup import Found, find
+from app.web.notfound import NotFound
 from app.web.paging import call_window, windowed
-from app.web.render import respond
-from app.web.transcript import offered_tools, transcript
+from app.web.render import is_partial, render, respond
+from app.web.transcript import MessageView, find_part, offered_tools, transcript
 
 router = APIRouter()
 
 # Chunks shown per page of a stream: a 20,000-chunk interaction stays a light page.
 CHUNK_WINDOW = 500
+
+# `?whole=` names one folded text (app.web.transcript.fold_head) to show whole: `m-3-p1` is part
+# 1 of message 3 of the cassette's conversation (q-, r-, alt- on the interaction page), `-r` a
+# call's result recorded outside the messages shown.
+_WHOLE = re.compile(r"^(m|q|r|alt)-([0-9]{1,9})-p[0-9]{1,6}(-r)?$")
+
+
+def whole_param(request: Request) -> str | None:
+    raw = request.query_params.get("whole", "")
+    return raw if _WHOLE.match(raw) else None
+
+
+def _whole_part(
+    request: Request, found: Found, views: Iterable[MessageView], whole: str, share: str
+) -> Response:
+    """The answer to "show all" asked by htmx: that one part, rendered whole."""
+    pv = find_part(views, whole)
+    if pv is None:
+        raise NotFound(f"no folded text {whole} here", found.cassette.path)
+    ctx = {"pv": pv, "share": share, "path": found.cassette.path, "whole": whole}
+    return render(request, "_partials/part.html", ctx)
 
 
 @router.get("/cassettes/{path:path}")
@@ -67,7 +91,9 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
-def cassette_view(found: Found, q: str = "", calls: int = 0) -> dict[str, Any]:
+def cassette_view(
+    found: Found, q: str = "", calls: int = 0, whole: str | None = None
+) -> dict[str, Any]:
     """What the cassette page shows, with no request in sight: the static export renders it too.
 
     `q`: a search query the link carries (`?q=`); its words are marked in the messages that
@@ -83,20 +109,37 @@ def cassette_view(found: Found, q: str = "", calls: int = 0) -> dict[str, Any]:
         "q": q,
         "terms": terms,
         "tools": offered_tools(cas.interactions),
+        "whole": whole,
     }
+
+
+def _whole_window(found: Found, whole: str | None) -> int:
+    """The calls window that shows the message a `?whole=` link names."""
+    if whole is None or not whole.startswith("m-"):
+        return 0
+    n = int(whole.split("-")[1])
+    conv = found.cassette.conversation
+    at = conv[n].interaction if n < len(conv) else None
+    return at or 0
 
 
 def _cassette_page(request: Request, found: Found) -> Response:
     cas = found.cassette
+    whole = whole_param(request)
+    calls = int_param(request, "calls", _whole_window(found, whole))
+    q = request.query_params.get("q", "")[:200]
+    if whole is not None and is_partial(request):
+        view = cassette_view(found, q, calls, whole)
+        views = (v for lane in view["reading"].lanes for t in lane.turns for v in t.messages)
+        share = urls.cassette_url(cas.path, found.summary.version)
+        return _whole_part(request, found, views, whole, share)
     ctx = page_context(
         request,
         cas.path,
         "cassettes",
         watch=(cas.path, found.summary.version),
         history_url=history_link(index(request), cas.path),
-        **cassette_view(
-            found, request.query_params.get("q", "")[:200], int_param(request, "calls", 0)
-        ),
+        **cassette_view(found, q, calls, whole),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))
@@ -138,18 +181,26 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "prev_index": n - 1 if n > 0 else None,
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),
+        "whole": None,
     }
 
 
 def _interaction_page(request: Request, found: Found, inter: Interaction) -> Response:
     cas = found.cassette
     start = int_param(request, "chunks", 0, 0, max(0, len(inter.chunks) - 1))
+    view = interaction_view(found, inter, start)
+    whole = whole_param(request)
+    if whole is not None and is_partial(request):
+        views = [*view["request_messages"], *view["response_messages"]]
+        views += view["alternative_messages"]
+        share = urls.interaction_url(cas.path, inter.index, found.summary.version)
+        return _whole_part(request, found, views, whole, share)
     ctx = page_context(
         request,
         f"#{inter.index} · {cas.path}",
         "cassettes",
         watch=(cas.path, found.summary.version),
-        **interaction_view(found, inter, start),
+        **{**view, "whole": whole},
         **_link_state(request, found),
     )
     return respond(request, "interaction.html", ctx, lambda: interaction_json(cas, inter))

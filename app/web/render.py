@@ -21,7 +21,7 @@ from app.conversation.context import describe
 from app.model import dump_json
 from app.web import formatting, markup, urls
 from app.web.highlight import mark
-from app.web.transcript import remote_image_url, safe_image_url
+from app.web.transcript import fold_head, remote_image_url, safe_image_url
 
 
 def asset_dir(name: str) -> Path:
@@ -53,12 +53,15 @@ def environment(templates: Path) -> Environment:
     env.filters["safe_image"] = safe_image_url
     env.filters["remote_image"] = remote_image_url
     env.filters["mark"] = mark
+    env.filters["fold_head"] = fold_head
+    env.filters["highlight"] = markup.highlight_text
     env.globals.update(
         cassette_url=urls.cassette_url,
         message_url=urls.message_url,
         interaction_url=urls.interaction_url,
         api_cassette_url=urls.api_cassette_url,
         markdown_url=urls.markdown_url,
+        whole_url=urls.whole_url,
         api_interaction_url=urls.api_interaction_url,
         query=urls.query,
         htmx_js=_htmx_name(),

@@ -16,8 +16,14 @@ from app.model import Interaction, Message, Part, TextPart, Tool, ToolCallPart, 
 
 _SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
-# A message longer than this many lines is folded to its first screenful, with "show all".
-LONG_LINES = 40
+# A recorded text (a message's text, tool arguments, a tool result, reasoning) longer than
+# FOLD_CHARS characters or FOLD_LINES lines is shown as its head (HEAD_CHARS, HEAD_LINES) with
+# "show all", which loads the rest on demand: the page's weight then grows with the number of
+# parts shown, never with their length (docs/PERFORMANCE.md, "Page weight", has the figures).
+FOLD_CHARS = 1_000
+FOLD_LINES = 24
+HEAD_CHARS = 400
+HEAD_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Located:
     part: ToolResultPart
     message: int | None  # its message's position in the list being shown, if it is in it
     interaction: int | None
+    index: int = 0  # the result's position among its message's parts
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,9 @@ class PartView:
     result_anchor: str | None = None
     # The interaction the result was sent in, when it is a later one than the call's.
     result_interaction: int | None = None
+    # Ids of the part's own text and of its result's, which "show all" asks for whole.
+    fold: str = ""
+    result_fold: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,17 +59,12 @@ class MessageView:
     parts: list[PartView] = field(default_factory=list)
     # A tool message whose every result is shown under its call is not shown again.
     hidden: bool = False
-    lines: int = 0
     hit: bool = False
 
     @property
     def collapsed(self) -> bool:
         """System and developer instructions are long and read once: folded by default."""
         return self.message.role in ("system", "developer")
-
-    @property
-    def long(self) -> bool:
-        return self.lines > LONG_LINES
 
     @property
     def calls(self) -> list[PartView]:
@@ -78,7 +83,8 @@ def transcript(
     for n, msg in enumerate(messages):
         for k, part in enumerate(msg.parts):
             if isinstance(part, ToolResultPart) and part.tool_call_id:
-                results.setdefault(part.tool_call_id, (Located(part, n, msg.interaction), k))
+                here = Located(part, n, msg.interaction, k)
+                results.setdefault(part.tool_call_id, (here, k))
     shown_under_call: set[tuple[int, int]] = set()  # (message, part) of results moved up
     pairs: dict[tuple[int, int], Located] = {}
     for n, msg in enumerate(messages):
@@ -99,9 +105,10 @@ def transcript(
             if (n, k) in shown_under_call:
                 continue
             located = pairs.get((n, k))
+            fold = f"{anchor_prefix}-{n}-p{k}"
             if located is None:
                 anchor = f"{anchor_prefix}-{n}-c{k}" if isinstance(part, ToolCallPart) else None
-                parts.append(PartView(part, anchor=anchor))
+                parts.append(PartView(part, anchor=anchor, fold=fold))
                 continue
             result_anchor = None
             if located.message is not None and located.message not in anchored:
@@ -119,6 +126,12 @@ def transcript(
                     result=located.part,
                     result_anchor=result_anchor,
                     result_interaction=later,
+                    fold=fold,
+                    result_fold=(
+                        f"{fold}-r"
+                        if located.message is None
+                        else f"{anchor_prefix}-{located.message}-p{located.index}"
+                    ),
                 )
             )
         hidden = bool(msg.parts) and not parts
@@ -129,7 +142,6 @@ def transcript(
                 msg,
                 parts,
                 hidden=hidden,
-                lines=_lines(msg),
                 hit=bool(terms) and _has_hit(msg, terms),
             )
         )
@@ -147,8 +159,26 @@ def results_in_requests(interactions: Iterable[Interaction]) -> dict[str, Locate
     return out
 
 
-def _lines(msg: Message) -> int:
-    return sum(p.text.count("\n") + 1 for p in msg.parts if isinstance(p, TextPart))
+def fold_head(text: str) -> str | None:
+    """The start of a long text, cut at a line end where one is near, or None when the text is
+    short enough to be shown whole."""
+    if len(text) <= FOLD_CHARS and text.count("\n", 0, FOLD_CHARS) < FOLD_LINES:
+        return None
+    head = text[:HEAD_CHARS]
+    lines = head.split("\n")
+    if len(lines) > HEAD_LINES:
+        return "\n".join(lines[:HEAD_LINES])
+    end = head.rfind("\n")
+    return head[:end] if end > HEAD_CHARS // 2 else head
+
+
+def find_part(views: Iterable[MessageView], fold: str) -> PartView | None:
+    """The part whose text (or whose result's) has the id `fold`, among the views shown."""
+    for v in views:
+        for pv in v.parts:
+            if fold in (pv.fold, pv.result_fold):
+                return pv
+    return None
 
 
 def _has_hit(msg: Message, terms: Sequence[str]) -> bool:

@@ -33,6 +33,13 @@ def interaction_url(
     return url + ("#" + anchor if anchor else "")
 
 
+def whole_url(page: str, fold: str) -> str:
+    """The page `page` (a share link, maybe with `?v=`) with the folded text `fold` shown whole,
+    scrolled to it: what "show all" opens without JavaScript."""
+    base = page.split("#", 1)[0]
+    return base + ("&" if "?" in base else "?") + urlencode({"whole": fold}) + "#" + fold
+
+
 def markdown_url(path: str, index: int | None = None) -> str:
     """The cassette's (or one interaction's) conversation as Markdown."""
     page = cassette_url(path) if index is None else interaction_url(path, index)

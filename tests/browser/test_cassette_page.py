@@ -115,17 +115,22 @@ def test_a_tool_result_is_shown_once(page: Page, reading_url: str) -> None:
     expect(page.locator("#m-3")).to_contain_text('"temp"')
 
 
-def test_a_long_message_folds_and_shows_all(page: Page, reading_url: str) -> None:
+def test_a_long_message_folds_and_show_all_loads_it_in_place(page: Page, reading_url: str) -> None:
     page.goto(reading_url + "/cassettes/long/report.yaml")
-    body = page.locator("article.role-assistant .msg-body")
-    folded = body.bounding_box()
+    answer = page.locator("article.role-assistant")
+    expect(answer).to_contain_text("Line 3 of the report.")
+    expect(answer).not_to_contain_text("The last line: needle.")
+    folded = answer.bounding_box()
     assert folded is not None
-    expect(page.get_by_text("The last line: needle.")).not_to_be_in_viewport()
-    page.get_by_text("Show all 86 lines").click()
-    expect(page.get_by_text("Show less")).to_be_visible()
-    opened = body.bounding_box()
+    url = page.url
+    answer.get_by_text("show all · 2.0 KB").click()
+    expect(answer.get_by_text("The last line: needle.")).to_be_visible()
+    expect(answer.get_by_text("show all")).to_have_count(0)
+    assert page.url == url  # swapped in place, no navigation
+    opened = answer.bounding_box()
     assert opened is not None
-    assert opened["height"] > folded["height"] * 1.5
+    assert opened["height"] > folded["height"] * 2
+    assert opened["y"] == folded["y"]  # the message stays where it was read
 
 
 def test_lanes_outline_and_folds_work_without_javascript(
@@ -137,10 +142,12 @@ def test_lanes_outline_and_folds_work_without_javascript(
     page.locator('nav.outline a[href="#turn-0"]').click()
     expect(page.locator("details#t-0")).to_have_attribute("open", "")
     page.goto(reading_url + "/cassettes/long/report.yaml")
-    clipped = "(b => b.scrollHeight - b.clientHeight)(document.querySelector('.foldable'))"
-    assert page.evaluate(clipped) > 100
-    page.get_by_text("Show all 86 lines").click()
-    assert page.evaluate(clipped) == 0  # nothing of the message is hidden any more
+    expect(page.get_by_text("The last line: needle.")).to_have_count(0)
+    page.get_by_text("show all · 2.0 KB").click()
+    expect(page).to_have_url(re.compile(r"whole=m-1-p0#m-1-p0$"))
+    expect(page.get_by_text("The last line: needle.")).to_be_visible()
+    expect(page.get_by_text("Line 40 of the report.")).to_be_visible()
+    expect(page.locator("#m-1-p0")).to_be_in_viewport()  # scrolled to the text shown whole
     context.close()
 
 

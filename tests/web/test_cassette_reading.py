@@ -125,25 +125,44 @@ def test_a_retry_after_a_429_follows_the_failure_in_the_same_thread(client: Test
 def test_long_messages_fold_and_their_headings_sit_below_the_page(client: TestClient) -> None:
     doc = page(client, "/cassettes/long/report.yaml")
     answer = doc.find("article", cls="role-assistant")
-    toggle = answer.find("input", cls="fold-toggle")
-    assert toggle.attrs["type"] == "checkbox"
-    assert "checked" not in toggle.attrs
-    label = answer.find("label", cls="fold-label")
-    assert label.attrs["for"] == toggle.attrs["id"]
-    assert "Show all 86 lines" in label.text()
+    fold = answer.find("div", cls="fold")
+    assert "Line 3 of the report" in fold.text()
+    assert "needle" not in answer.text()  # the end of the report is not on the page
+    show = fold.find("a", cls="fold-all")
+    assert " ".join(show.text().split()) == "show all · 2.0 KB"
+    assert show.attrs["href"].endswith(f"&whole={fold.attrs['id']}#{fold.attrs['id']}")
     assert answer.find("h4").text() == "Report"  # was "# Report"
     assert answer.find("h5").text() == "Findings"
     assert not answer.find_all("h1")
     assert not answer.find_all("h2")
     short = doc.find("article", cls="role-user")
-    assert not short.find_all("input")
+    assert not short.find_all("a", cls="fold-all")
+
+
+def test_show_all_opens_the_page_with_that_text_whole_or_swaps_it_in(client: TestClient) -> None:
+    doc = page(client, "/cassettes/long/report.yaml")
+    show = doc.find("a", cls="fold-all")
+    # Without JavaScript: the same page, that text whole, the rest still folded.
+    whole = page(client, show.attrs["href"].split("#")[0])
+    body = whole.by_id(show.attrs["href"].split("#")[1])
+    assert "The last line: needle." in body.text()
+    assert not body.find_all("a", cls="fold-all")
+    # With htmx: only that part, whole, for the swap.
+    swap = client.get(show.attrs["hx-get"], headers={"HX-Request": "true"})
+    assert swap.status_code == 200
+    assert "<html" not in swap.text
+    assert "The last line: needle." in swap.text
+    assert len(swap.text) < len(client.get(show.attrs["href"]).text) / 2
+    missing = client.get("/cassettes/long/report.yaml?whole=m-9-p0", headers={"HX-Request": "true"})
+    assert missing.status_code == 404
 
 
 def test_a_search_link_marks_the_query_and_opens_what_holds_it(client: TestClient) -> None:
     doc = page(client, "/cassettes/long/report.yaml?q=needle")
     answer = doc.find("article", cls="role-assistant")
     assert [m.text() for m in answer.find_all("mark")] == ["needle"]
-    assert "checked" in answer.find("input", cls="fold-toggle").attrs  # unfolded for the hit
+    assert "The last line: needle." in answer.text()  # shown whole for the hit
+    assert not answer.find_all("a", cls="fold-all")
     # A hit inside a folded side call opens its lane and the folded system prompt.
     titled = page(client, "/cassettes/threads/titled.yaml?q=short+title")
     side = titled.by_id("t-0")
