@@ -13,7 +13,7 @@ that continues the conversation sends it back.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,15 +102,18 @@ def context_change(cassette: Cassette, index: int) -> ContextChange | None:
     return compare(by_index[members[at - 1]], it, _Sides(Fingerprints()))
 
 
-def context_changes(cassette: Cassette) -> dict[int, ContextChange]:
-    """Every interaction's change from the previous one of its thread, keyed by index."""
+def context_changes(
+    cassette: Cassette, within: Container[int] | None = None
+) -> dict[int, ContextChange]:
+    """Every interaction's change from the previous one of its thread, keyed by index (only
+    those of the interactions `within`, when given: a page shows a window of them)."""
     by_index = {it.index: it for it in cassette.interactions}
     sides = _Sides(Fingerprints())
     out: dict[int, ContextChange] = {}
     for thread in cassette.threads:
         pairs = zip(thread.interactions, thread.interactions[1:], strict=False)
         for prev, cur in pairs:
-            if prev in by_index and cur in by_index:
+            if prev in by_index and cur in by_index and (within is None or cur in within):
                 out[cur] = compare(by_index[prev], by_index[cur], sides)
     return out
 

@@ -24,7 +24,7 @@ from app.web.lanes import reading
 from app.web.logprobs import logprobs_view
 from app.web.lookup import Found, find
 from app.web.notfound import NotFound
-from app.web.paging import call_window, windowed
+from app.web.paging import call_window
 from app.web.render import is_partial, render, respond
 from app.web.transcript import MessageView, find_part, offered_tools, transcript
 
@@ -104,7 +104,7 @@ def cassette_view(
     return {
         "summary": found.summary,
         "cassette": cas,
-        "reading": windowed(reading(cas, terms), window),
+        "reading": reading(cas, terms, window.calls),
         "calls": window,
         "q": q,
         "terms": terms,

@@ -114,30 +114,37 @@ def failure(inter: Interaction) -> Failure | None:
 
 
 # A cassette page is read again and again (reloads, share links, j/k through a run): what does
-# not depend on the query is kept by content version, bounded by bytes (app.index.budget).
-_cache: SizedCache[tuple[str, str, tuple[str, ...]], Reading] = SizedCache(page_cache_bytes)
-_changes_cache: SizedCache[tuple[str, str], dict[int, ContextChange]] = SizedCache(page_cache_bytes)
+# not depend on the query is kept by content version and window, bounded by bytes
+# (app.index.budget).
+_Key = tuple[str, str, int, int]
+_cache: SizedCache[tuple[_Key, tuple[str, ...]], Reading] = SizedCache(page_cache_bytes)
+_changes_cache: SizedCache[_Key, dict[int, ContextChange]] = SizedCache(page_cache_bytes)
 _CHANGE_BYTES = 600  # one ContextChange and its dict slot, roughly
+# Results of the window's last calls are looked for this many calls past its end.
+RESULTS_AHEAD = 500
 
 
-def reading(cas: Cassette, terms: Sequence[str] = ()) -> Reading:
+def reading(cas: Cassette, terms: Sequence[str] = (), calls: range | None = None) -> Reading:
+    """The turns of the calls in `calls` (all of them by default): the messages, pairs and
+    context changes of calls outside it are not worked out, so a page of a 100,000-call
+    cassette costs its window, not the file."""
+    calls = range(len(cas.interactions)) if calls is None else calls
     if cas.version is None:
-        return _reading(cas, terms, context_changes(cas))
-    key = (cas.path, cas.version, tuple(terms))
-    hit = _cache.get(key)
+        return _reading(cas, terms, context_changes(cas, calls), calls)
+    key = (cas.path, cas.version, calls.start, calls.stop)
+    hit = _cache.get((key, tuple(terms)))
     if hit is not None:
         return hit
-    out = _reading(cas, terms, _changes(cas, cas.version))
+    out = _reading(cas, terms, _changes(cas, key, calls), calls)
     if not terms:
-        _cache.put(key, out, reading_weight(out))
+        _cache.put((key, ()), out, reading_weight(out))
     return out
 
 
-def _changes(cas: Cassette, version: str) -> dict[int, ContextChange]:
-    key = (cas.path, version)
+def _changes(cas: Cassette, key: _Key, calls: range) -> dict[int, ContextChange]:
     hit = _changes_cache.get(key)
     if hit is None:
-        hit = context_changes(cas)
+        hit = context_changes(cas, calls)
         _changes_cache.put(key, hit, _CHANGE_BYTES * (len(hit) + 1))
     return hit
 
@@ -149,19 +156,25 @@ def reading_weight(out: Reading) -> int:
     return 1000 + sum(message_weight(v.message) + 300 + 100 * len(v.parts) for v in views)
 
 
-def _reading(cas: Cassette, terms: Sequence[str], changes: dict[int, ContextChange]) -> Reading:
-    views = transcript(cas.conversation, "m", results_in_requests(cas.interactions), terms)
+def _reading(
+    cas: Cassette, terms: Sequence[str], changes: dict[int, ContextChange], calls: range
+) -> Reading:
     threads = [t for t in cas.threads if t.interactions]
-    by_turn: dict[tuple[int | None, int], list[MessageView]] = {}
     first = threads[0].interactions[0] if threads else 0
+    turn_of = [first if m.interaction is None else m.interaction for m in cas.conversation]
+    inside = [n for n, at in enumerate(turn_of) if at in calls]
+    later = cas.interactions[calls.start : calls.stop + RESULTS_AHEAD]
+    messages = [cas.conversation[n] for n in inside]
+    views = transcript(messages, "m", results_in_requests(later), terms, inside)
+    by_turn: dict[tuple[int | None, int], list[MessageView]] = {}
     for v in views:
-        at = v.message.interaction
-        by_turn.setdefault((v.message.thread, first if at is None else at), []).append(v)
+        by_turn.setdefault((v.message.thread, turn_of[v.n]), []).append(v)
     main = _main(cas, threads)
-    lanes = [_lane(cas, t, _kind(t, main), by_turn, changes) for t in threads]
+    lanes = [_lane(cas, t, _kind(t, main), by_turn, changes, calls) for t in threads]
+    lanes = [lane for lane in lanes if lane.turns]
     lanes.sort(key=lambda lane: not lane.main)
     in_thread = {i for t in threads for i in t.interactions}
-    outside = [it.index for it in cas.interactions if it.index not in in_thread]
+    outside = [i for i in calls if i not in in_thread]
     shown = sum(len(t.shown) for lane in lanes for t in lane.turns)
     return Reading(lanes, shown, outside)
 
@@ -194,6 +207,7 @@ def _lane(
     kind: str,
     by_turn: dict[tuple[int | None, int], list[MessageView]],
     changes: dict[int, ContextChange],
+    calls: range,
 ) -> Lane:
     turns = [
         Turn(
@@ -203,7 +217,7 @@ def _lane(
             changes.get(i),
         )
         for i in thread.interactions
-        if 0 <= i < len(cas.interactions)
+        if i in calls and 0 <= i < len(cas.interactions)
     ]
     hit = any(v.hit for t in turns for v in t.messages)
     parent = (thread.parent.thread, thread.parent.interaction) if thread.parent else None

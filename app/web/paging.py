@@ -6,10 +6,7 @@ and the Calls table only its rows. Small cassettes fit in one window and look as
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
-
-from app.web.lanes import Reading
 
 CALLS_PER_PAGE = 500
 
@@ -29,6 +26,10 @@ class CallWindow:
         return max(0, self.start - CALLS_PER_PAGE) if self.start > 0 else None
 
     @property
+    def calls(self) -> range:
+        return range(self.start, self.end)
+
+    @property
     def next(self) -> int | None:
         return self.end if self.end < self.total else None
 
@@ -37,18 +38,3 @@ def call_window(total: int, start: int = 0) -> CallWindow:
     start = max(0, min(start, max(0, total - 1)))
     start -= start % CALLS_PER_PAGE
     return CallWindow(start, min(total, start + CALLS_PER_PAGE), total)
-
-
-def windowed(reading: Reading, window: CallWindow) -> Reading:
-    """The reading with only the turns of calls inside the window (lanes left empty dropped)."""
-    if not window.paged:
-        return reading
-    inside = range(window.start, window.end)
-    lanes = []
-    for lane in reading.lanes:
-        turns = [t for t in lane.turns if t.interaction.index in inside]
-        if turns:
-            lanes.append(dataclasses.replace(lane, turns=turns))
-    shown = sum(len(t.shown) for lane in lanes for t in lane.turns)
-    outside = [i for i in reading.outside if i in inside]
-    return dataclasses.replace(reading, lanes=lanes, messages=shown, outside=outside)

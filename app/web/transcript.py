@@ -76,9 +76,13 @@ def transcript(
     anchor_prefix: str = "m",
     elsewhere: Mapping[str, Located] | None = None,
     terms: Sequence[str] = (),
+    positions: Sequence[int] | None = None,
 ) -> list[MessageView]:
     """`elsewhere`: results recorded outside `messages` (another interaction's request), for
-    calls whose result is not in the list; `terms`: a search query's words, to flag hits."""
+    calls whose result is not in the list; `terms`: a search query's words, to flag hits;
+    `positions`: each message's number in its whole list, for anchors, when `messages` is a
+    part of it (the cassette page's window of calls)."""
+    at = range(len(messages)) if positions is None else positions
     results: dict[str, tuple[Located, int]] = {}
     for n, msg in enumerate(messages):
         for k, part in enumerate(msg.parts):
@@ -105,15 +109,15 @@ def transcript(
             if (n, k) in shown_under_call:
                 continue
             located = pairs.get((n, k))
-            fold = f"{anchor_prefix}-{n}-p{k}"
+            fold = f"{anchor_prefix}-{at[n]}-p{k}"
             if located is None:
-                anchor = f"{anchor_prefix}-{n}-c{k}" if isinstance(part, ToolCallPart) else None
+                anchor = f"{anchor_prefix}-{at[n]}-c{k}" if isinstance(part, ToolCallPart) else None
                 parts.append(PartView(part, anchor=anchor, fold=fold))
                 continue
             result_anchor = None
             if located.message is not None and located.message not in anchored:
                 anchored.add(located.message)
-                result_anchor = f"{anchor_prefix}-{located.message}"
+                result_anchor = f"{anchor_prefix}-{at[located.message]}"
             later = (
                 located.interaction
                 if located.interaction is not None and located.interaction != msg.interaction
@@ -122,7 +126,7 @@ def transcript(
             parts.append(
                 PartView(
                     part,
-                    anchor=f"{anchor_prefix}-{n}-c{k}",
+                    anchor=f"{anchor_prefix}-{at[n]}-c{k}",
                     result=located.part,
                     result_anchor=result_anchor,
                     result_interaction=later,
@@ -130,15 +134,15 @@ def transcript(
                     result_fold=(
                         f"{fold}-r"
                         if located.message is None
-                        else f"{anchor_prefix}-{located.message}-p{located.index}"
+                        else f"{anchor_prefix}-{at[located.message]}-p{located.index}"
                     ),
                 )
             )
         hidden = bool(msg.parts) and not parts
         views.append(
             MessageView(
-                n,
-                f"{anchor_prefix}-{n}",
+                at[n],
+                f"{anchor_prefix}-{at[n]}",
                 msg,
                 parts,
                 hidden=hidden,
