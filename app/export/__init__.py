@@ -282,7 +282,7 @@ def single_file_html(summary: CassetteSummary, cassette: Cassette) -> str:
     section's ids prefixed so that its anchors, labels and player stay its own."""
     sections: list[str] = []
     for inter in cassette.interactions:
-        match = _MAIN.search(export_pages.interaction_page(summary, cassette, inter))
+        match = _MAIN.search(export_pages.interaction_page(summary, cassette, inter, single=True))
         body = _scoped(match["body"] if match else "", _section_prefix(str(inter.index)))
         sections.append(
             f'<section class="export-interaction" id="interaction-{inter.index}">{body}</section>'

@@ -14,7 +14,7 @@ from typing import Any
 from app.index import CassetteSummary, Filters, Index
 from app.model import Cassette, Interaction
 from app.web.browse import SORTS, Listing
-from app.web.cassettes import cassette_view, interaction_view
+from app.web.cassettes import cassette_view, chunk_window, interaction_view
 from app.web.deps import StatusLine
 from app.web.lookup import Found
 from app.web.render import asset_dir, environment
@@ -31,6 +31,16 @@ def render(template: str, title: str, nav: str, **context: Any) -> str:
     return env.get_template(template).render({**base, **context})
 
 
+# No server answers "show all" in an export: a folded text says how much more there is instead.
+STATIC = "-"
+# What one interaction's section of the single-file export holds, so the file grows with the
+# run, not with the square of it (each request of an agent resends the whole history):
+SINGLE_HISTORY = 4  # last request messages (the cassette's conversation above has the rest)
+SINGLE_RAW_CHARS = 8_000  # of each raw body
+SINGLE_CHUNKS = 100  # of the stream's chunk list
+SINGLE_REST = "open the cassette with `tapedeck serve` to see all of it"
+
+
 def cassette_page(summary: CassetteSummary, cassette: Cassette) -> str:
     found = Found(summary, cassette)
     return render(
@@ -38,19 +48,27 @@ def cassette_page(summary: CassetteSummary, cassette: Cassette) -> str:
         cassette.path,
         "cassettes",
         version=summary.version,
-        **cassette_view(found),
+        **cassette_view(found, whole=STATIC),
     )
 
 
-def interaction_page(summary: CassetteSummary, cassette: Cassette, inter: Interaction) -> str:
+def interaction_page(
+    summary: CassetteSummary, cassette: Cassette, inter: Interaction, single: bool = False
+) -> str:
+    """`single`: a section of the single-file export, bounded (SINGLE_*)."""
     found = Found(summary, cassette, inter)
+    view = interaction_view(found, inter, 0, SINGLE_HISTORY if single else None)
+    view["whole"] = STATIC
+    if single:
+        view.update(chunk_window(inter, 0, SINGLE_CHUNKS), chunk_rest=SINGLE_REST)
+        view.update(raw_limit=SINGLE_RAW_CHARS, raw_rest=SINGLE_REST)
     return render(
         "interaction.html",
         f"#{inter.index} · {cassette.path}",
         "cassettes",
         version=summary.version,
         player_inline=True,  # every chunk in the page: there is no chunk API to ask
-        **interaction_view(found, inter),
+        **view,
     )
 
 

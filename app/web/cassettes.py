@@ -23,6 +23,7 @@ from app.web.history import history_link
 from app.web.lanes import reading
 from app.web.logprobs import logprobs_view
 from app.web.lookup import Found, find
+from app.web.markup import RAW_LIMIT
 from app.web.notfound import NotFound
 from app.web.paging import call_window
 from app.web.render import is_partial, render, respond
@@ -145,11 +146,11 @@ def _cassette_page(request: Request, found: Found) -> Response:
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))
 
 
-def chunk_window(inter: Interaction, start: int = 0) -> dict[str, Any]:
+def chunk_window(inter: Interaction, start: int = 0, size: int = CHUNK_WINDOW) -> dict[str, Any]:
     total = len(inter.chunks)
     start = max(0, min(start, max(0, total - 1)))
-    start -= start % CHUNK_WINDOW
-    end = min(total, start + CHUNK_WINDOW)
+    start -= start % size
+    end = min(total, start + size)
     return {
         "chunks": inter.chunks[start:end],
         "chunk_start": start,
@@ -157,21 +158,30 @@ def chunk_window(inter: Interaction, start: int = 0) -> dict[str, Any]:
         "chunk_total": total,
         "chunk_prev": start - CHUNK_WINDOW if start > 0 else None,
         "chunk_next": end if end < total else None,
+        "chunk_rest": None,
     }
 
 
-def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> dict[str, Any]:
-    """What the interaction page shows; shared with the static export like `cassette_view`."""
+def interaction_view(
+    found: Found, inter: Interaction, chunk_start: int = 0, history: int | None = None
+) -> dict[str, Any]:
+    """What the interaction page shows; shared with the static export like `cassette_view`.
+
+    `history`: show only the request's last messages, the earlier ones being on the cassette
+    page (the single-file export, which holds both, stays linear in the run's length)."""
     cas = found.cassette
     n = inter.index
     count = len(cas.interactions)
     response = transcript([inter.response], "r") if inter.response is not None else []
+    earlier = 0 if history is None else max(0, len(inter.messages) - history)
+    shown = inter.messages[earlier:]
     return {
         "summary": found.summary,
         "cassette": cas,
         "interaction": inter,
         "interaction_json_url": urls.api_interaction_url(cas.path, n),
-        "request_messages": transcript(inter.messages, "q"),
+        "request_messages": transcript(shown, "q", positions=range(earlier, len(inter.messages))),
+        "earlier_messages": earlier,
         "response_messages": response,
         "alternative_messages": transcript(inter.alternatives, "alt"),
         "logprobs": logprobs_view(inter),
@@ -182,6 +192,8 @@ def interaction_view(found: Found, inter: Interaction, chunk_start: int = 0) -> 
         "next_index": n + 1 if n + 1 < count else None,
         **chunk_window(inter, chunk_start),
         "whole": None,
+        "raw_limit": RAW_LIMIT,
+        "raw_rest": "the interaction's JSON view holds the whole body",
     }
 
 

@@ -186,15 +186,18 @@ def json_block(value: Any) -> Markup:
 RAW_LIMIT = 1_000_000
 
 
-def body_block(body: str | None) -> Markup:
-    """A recorded body: pretty JSON when it parses, else the text as recorded."""
+def body_block(
+    body: str | None,
+    limit: int = RAW_LIMIT,
+    rest: str = "the interaction's JSON view holds the whole body",
+) -> Markup:
+    """A recorded body: pretty JSON when it parses, else the text as recorded; past `limit`
+    characters, cut with a line saying how much more there is and where to see it (`rest`)."""
     if not body:
         return Markup("")
-    if len(body) > RAW_LIMIT:
-        left = len(body) - RAW_LIMIT
-        return escape(body[:RAW_LIMIT]) + escape(
-            f"\n[… {left:,} more characters; the interaction's JSON view holds the whole body]"
-        )
+    if len(body) > limit:
+        left = len(body) - limit
+        return escape(body[:limit]) + escape(f"\n[… {left:,} more characters; {rest}]")
     stripped = body.lstrip()
     if stripped[:1] in ("{", "[") and len(body) <= HIGHLIGHT_LIMIT:
         try:
