@@ -48,7 +48,7 @@ def cassette_page(summary: CassetteSummary, cassette: Cassette) -> str:
         cassette.path,
         "cassettes",
         version=summary.version,
-        **cassette_view(found, whole=STATIC),
+        **cassette_view(found, calls=None, whole=STATIC, show="usage"),
     )
 
 

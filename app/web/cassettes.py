@@ -25,7 +25,7 @@ from app.web.logprobs import logprobs_view
 from app.web.lookup import Found, find
 from app.web.markup import RAW_LIMIT
 from app.web.notfound import NotFound
-from app.web.paging import call_window
+from app.web.paging import call_window, every_call
 from app.web.render import is_partial, render, respond
 from app.web.transcript import MessageView, find_part, offered_tools, transcript
 
@@ -92,16 +92,26 @@ def _link_state(request: Request, found: Found) -> dict[str, Any]:
     return {"version": version, "stale_link": bool(linked) and linked != version}
 
 
+# Above this many calls the usage charts (hundreds of KB of SVG) load when asked or scrolled to.
+CHARTS_LATER = 50
+
+
 def cassette_view(
-    found: Found, q: str = "", calls: int = 0, whole: str | None = None
+    found: Found,
+    q: str = "",
+    calls: int | None = 0,
+    whole: str | None = None,
+    show: str = "",
 ) -> dict[str, Any]:
     """What the cassette page shows, with no request in sight: the static export renders it too.
 
     `q`: a search query the link carries (`?q=`); its words are marked in the messages that
-    hold them, and the lanes and long messages holding a hit are open."""
+    hold them, and the lanes and long messages holding a hit are open; `calls`: the first call
+    of the window shown, None for every call (an export)."""
     cas = found.cassette
     terms = query_terms(q)
-    window = call_window(len(cas.interactions), calls)
+    total = len(cas.interactions)
+    window = every_call(total) if calls is None else call_window(total, calls)
     return {
         "summary": found.summary,
         "cassette": cas,
@@ -111,6 +121,7 @@ def cassette_view(
         "terms": terms,
         "tools": offered_tools(cas.interactions),
         "whole": whole,
+        "charts_later": len(cas.interactions) > CHARTS_LATER and show != "usage",
     }
 
 
@@ -140,7 +151,7 @@ def _cassette_page(request: Request, found: Found) -> Response:
         "cassettes",
         watch=(cas.path, found.summary.version),
         history_url=history_link(index(request), cas.path),
-        **cassette_view(found, q, calls, whole),
+        **cassette_view(found, q, calls, whole, request.query_params.get("show", "")),
         **_link_state(request, found),
     )
     return respond(request, "cassette.html", ctx, lambda: to_json(cas))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CALLS_PER_PAGE = 500
+# Calls per page: with long texts folded a turn of an agent run weighs ~2.5 KB of HTML, so a
+# window of 100 keeps its page a few hundred KB (docs/PERFORMANCE.md, "Page weight").
+CALLS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class CallWindow:
 
     @property
     def paged(self) -> bool:
-        return self.total > CALLS_PER_PAGE
+        return self.end - self.start < self.total
 
     @property
     def prev(self) -> int | None:
@@ -32,6 +34,11 @@ class CallWindow:
     @property
     def next(self) -> int | None:
         return self.end if self.end < self.total else None
+
+
+def every_call(total: int) -> CallWindow:
+    """One window of every call: an export has no server to page."""
+    return CallWindow(0, total, total)
 
 
 def call_window(total: int, start: int = 0) -> CallWindow:
