@@ -81,3 +81,24 @@ def test_more_calls_than_a_window_do_not_make_a_heavier_page(
     assert "Question 99?" in doc.by_id("turn-99").text()
     assert not doc.find_all(id="turn-100")  # on the next page of calls
     assert doc.find("a", rel="next").attrs["href"].endswith("calls=100")
+
+
+def test_show_all_in_a_later_window_opens_that_window(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    chats = [
+        exchange(
+            chat_request([{"role": "user", "content": f"Question {n}?"}]),
+            chat_response(f"Answer {n}. " + ("long words " * 300 if n == 120 else "")),
+        )
+        for n in range(150)
+    ]
+    root = tmp_path / "later"
+    root.mkdir()
+    (root / "run.yaml").write_text(govcr(*chats))
+    client = make_client(root)
+    doc = parse(client.get("/cassettes/run.yaml?calls=100").text)
+    show = doc.by_id("turn-120").find("a", cls="fold-all")
+    whole = parse(client.get(show.attrs["href"].split("#")[0]).text)  # no calls= in the link
+    text = whole.by_id(show.attrs["href"].split("#")[1]).text()
+    assert text.count("long words") == 300
