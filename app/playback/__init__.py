@@ -333,10 +333,11 @@ def _results(inter: Interaction | None) -> dict[str | None, ToolResultPart]:
     return found
 
 
-def agent_timeline(cassette: Cassette) -> dict[str, Any]:
+def agent_timeline(cassette: Cassette, window: range | None = None) -> dict[str, Any]:
     """The cassette as an agent loop: each model call, the tools it asked for, and what each
     tool answered (read from the next request of its thread, where a client sends results back).
-    `gap_ms` is the recorded time between a call's end and the next call's start."""
+    `gap_ms` is the recorded time between a call's end and the next call's start. `window`: the
+    steps worked out (a page's window); the totals count every call."""
     items = cassette.interactions
     by_index = {it.index: it for it in items}
     follows: dict[int, int] = {}  # each call -> the next call of its thread, where results go
@@ -344,6 +345,8 @@ def agent_timeline(cassette: Cassette) -> dict[str, Any]:
         follows.update(zip(t.interactions, t.interactions[1:], strict=False))
     steps: list[dict[str, Any]] = []
     for i, inter in enumerate(items):
+        if window is not None and i not in window:
+            continue
         nxt = items[i + 1] if i + 1 < len(items) else None
         later = follows.get(inter.index)
         results = _results(by_index.get(later) if later is not None else nxt)
@@ -380,15 +383,22 @@ def agent_timeline(cassette: Cassette) -> dict[str, Any]:
                 "gap_ms": _gap_ms(inter, nxt),
             }
         )
-    recorded = [s["duration_ms"] for s in steps if s["duration_ms"] is not None]
+    recorded = [it.duration_ms for it in items if it.duration_ms is not None]
     longest = max(recorded, default=0.0)
     for s in steps:  # bar length in tenths of the longest call, for the template's classes
         d = s["duration_ms"]
         s["bar"] = None if d is None or longest <= 0 else max(1, round(10 * d / longest))
     return {
         "steps": steps,
+        "count": len(items),
         "total_duration_ms": sum(recorded) if recorded else None,
-        "tool_calls": sum(len(s["calls"]) for s in steps),
+        "tool_calls": sum(
+            1
+            for it in items
+            if it.response is not None
+            for p in it.response.parts
+            if isinstance(p, ToolCallPart)
+        ),
     }
 
 
