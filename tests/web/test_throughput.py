@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 from app.cli.serve import open_socket
+from app.index import budget
+from app.web.pagecache import page_bytes
+from tests.web.conftest import MakeClient
+from tests.web.samples import rate_limited, write_tree
 
 
 def test_accepted_connections_send_small_answers_at_once() -> None:
@@ -30,3 +39,65 @@ def test_accepted_connections_send_small_answers_at_once() -> None:
     asyncio.run(main())
     assert len(seen) == 1
     assert seen[0] != 0
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_kept_list_page_gives_way_to_new_files(make_client: MakeClient, tmp_path: Path) -> None:
+    root = tmp_path / "cassettes"
+    write_tree(root)
+    client = make_client(root, watch=True)
+    pages = client.app.state.live.pages  # type: ignore[attr-defined]
+    first = client.get("/").text
+    assert pages.used > 0  # kept...
+    assert client.get("/").text == first  # ...and answered again as it was
+    assert "fresh.yaml" not in first
+    searched = client.get("/api/search", params={"q": "hello"}).json()["total"]
+    (root / "fresh.yaml").write_text(rate_limited(), encoding="utf-8")
+    assert wait_for(lambda: "fresh.yaml" in client.get("/").text)
+    listed = client.get("/api/cassettes").json()["cassettes"]
+    assert "fresh.yaml" in {c["path"] for c in listed}
+    assert client.get("/api/search", params={"q": "hello"}).json()["total"] > searched
+
+
+def test_a_page_its_json_and_its_swap_are_kept_apart(make_client: MakeClient) -> None:
+    client = make_client()
+    page = client.get("/")
+    as_json = client.get("/", headers={"accept": "application/json"})
+    swap = client.get("/", headers={"hx-request": "true"})
+    for _ in range(2):  # the second round comes from what was kept
+        assert client.get("/").text == page.text
+        again = client.get("/", headers={"accept": "application/json"})
+        assert again.headers["content-type"] == "application/json"
+        assert again.json() == as_json.json()
+        assert client.get("/", headers={"hx-request": "true"}).text == swap.text
+    assert "<html" in page.text
+    assert "<html" not in swap.text
+
+
+def test_kept_answers_stay_within_their_byte_budget(
+    make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_client()
+    pages = client.app.state.live.pages  # type: ignore[attr-defined]
+    monkeypatch.setenv(budget.ENV, "0.2")  # 12,500 bytes: a few search pages
+    sizes = []
+    for word in ("weather", "rate", "story", "sunglasses", "tool", "paris", "limit", "agent"):
+        answer = client.get("/search", params={"q": word})
+        assert answer.status_code == 200
+        sizes.append(len(answer.content))
+        assert pages.used <= page_bytes()
+    assert pages.used > 0
+    assert sum(sizes) > page_bytes()  # more was asked for than fits
+    monkeypatch.setenv(budget.ENV, "0.001")  # 62 bytes: no page fits, each is still served
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "<html" in home.text
+    assert pages.used == 0
