@@ -102,6 +102,40 @@ def mix_of(url: str, distinct: bool) -> tuple[tuple[str, ...], Iterator[tuple[st
     return PAGES, urls()
 
 
+def hammer(
+    url: str, targets: Iterator[tuple[str, str]], clients: int, duration: float
+) -> tuple[list[tuple[str, float]], int]:
+    """`clients` threads, each on its own keep-alive connection, ask for the next of `targets`
+    (name, path) until `duration` seconds are over: (name, ms) of every answer, and how many
+    failed (5xx or no answer)."""
+    lock = threading.Lock()
+    samples: list[tuple[str, float]] = []
+    errors = 0
+    stop = time.time() + duration
+
+    def client() -> None:
+        nonlocal errors
+        with httpx.Client(timeout=30) as http:
+            while time.time() < stop:
+                with lock:
+                    name, target = next(targets)
+                start = time.perf_counter()
+                try:
+                    bad = http.get(url + target).status_code >= 500
+                except httpx.HTTPError:
+                    bad = True
+                with lock:
+                    samples.append((name, (time.perf_counter() - start) * 1000))
+                    errors += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return samples, errors
+
+
 def run(
     folder: Path,
     db: Path,
@@ -119,34 +153,9 @@ def run(
     try:
         wait_ready(url, time.time() + 300)
         pages, targets = mix_of(url, distinct)
-        lock = threading.Lock()
 
         def load(duration: float) -> tuple[list[tuple[str, float]], int]:
-            samples: list[tuple[str, float]] = []
-            errors = 0
-            stop = time.time() + duration
-
-            def client() -> None:
-                nonlocal errors
-                with httpx.Client(timeout=30) as http:
-                    while time.time() < stop:
-                        with lock:
-                            name, target = next(targets)
-                        start = time.perf_counter()
-                        try:
-                            bad = http.get(url + target).status_code >= 500
-                        except httpx.HTTPError:
-                            bad = True
-                        with lock:
-                            samples.append((name, (time.perf_counter() - start) * 1000))
-                            errors += bad
-
-            threads = [threading.Thread(target=client) for _ in range(clients)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            return samples, errors
+            return hammer(url, targets, clients, duration)
 
         load(warmup)  # every worker's first look at each page (price table, memo) not timed
         before = os.getloadavg()[0]
