@@ -101,3 +101,22 @@ def test_kept_answers_stay_within_their_byte_budget(
     assert home.status_code == 200
     assert "<html" in home.text
     assert pages.used == 0
+
+
+def test_a_snippet_of_a_long_message_is_cut_around_its_first_match() -> None:
+    from app.index.search import make_snippet
+    from app.index.types import MATCH_END, MATCH_START
+
+    words = [f"w{i}" for i in range(5000)]
+    words[2500] = "weather"
+    words[4000] = "weather"
+    snippet = make_snippet(" ".join(words), "weather")
+    shown = snippet.replace(MATCH_START, "").replace(MATCH_END, "")
+    assert shown == "…" + " ".join(words[2492:2508]) + "…"
+    assert snippet.count(MATCH_START) == 1
+    early = make_snippet(" ".join(["weather", *words[1:40]]), "weather")
+    assert early.startswith(MATCH_START + "weather" + MATCH_END)
+    assert early.endswith("w15…")
+    short = make_snippet("the weather today", "weather")
+    assert not short.startswith("…")
+    assert not short.endswith("…")
