@@ -93,7 +93,12 @@ def targets(name: str, side: int, distinct: bool) -> Iterator[tuple[str, str]]:
     url = PAIRS[name][side]
     for k in itertools.count():
         if distinct:
-            yield name, url(WORDS[k % len(WORDS)], k // len(WORDS) % 40)
+            path = url(WORDS[k % len(WORDS)], k // len(WORDS) % 40)
+            if side == 0:
+                # Tapedeck keeps whole answers per URL; a parameter it ignores makes each URL
+                # new to it (Datasette keeps no pages, so 400 word and offset pairs are enough).
+                path += ("&" if "?" in path else "?") + f"n={k}"
+            yield name, path
         else:
             yield name, url(WORDS[0], 0)
 
