@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from app.index import budget
 from app.web.pagecache import page_bytes
 from tests.web.conftest import MakeClient
 from tests.web.samples import rate_limited, write_tree
+from tests.web.test_live import wait_for
 
 
 def test_accepted_connections_send_small_answers_at_once() -> None:
@@ -39,15 +38,6 @@ def test_accepted_connections_send_small_answers_at_once() -> None:
     asyncio.run(main())
     assert len(seen) == 1
     assert seen[0] != 0
-
-
-def wait_for(check: Callable[[], bool], timeout: float = 15) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_kept_list_page_gives_way_to_new_files(make_client: MakeClient, tmp_path: Path) -> None:
