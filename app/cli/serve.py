@@ -187,7 +187,8 @@ def _stop_workers(pids: list[int]) -> None:
     type=click.FloatRange(min=0),
     envvar="TAPEDECK_CACHE_MB",
     help="Megabytes of decoded cassettes kept in memory (default 256; a quarter of that again "
-    "for each cache of rendered pages). Env: TAPEDECK_CACHE_MB.",
+    "for each cache of rendered pages, a sixteenth for whole list pages), per worker. "
+    "Env: TAPEDECK_CACHE_MB.",
 )
 def serve(
     paths: tuple[Path, ...],
