@@ -12,6 +12,7 @@ from typing import Any
 
 from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, dicts, finish_reason, tool_call
+from app.apis.inline_media import inline
 from app.apis.native_parts import (
     fold_frames,
     function_tools,
@@ -21,7 +22,6 @@ from app.apis.native_parts import (
 )
 from app.model import (
     ChunkKind,
-    MediaPart,
     Message,
     Part,
     ReasoningPart,
@@ -176,7 +176,7 @@ def _message(msg: dict[str, Any]) -> Message:
         parts.append(TextPart(content))
     for image in msg.get("images") or []:  # bare base64: the type is read from its first bytes
         sniffed = sniff_base64_image(image) if isinstance(image, str) else None
-        parts.append(MediaPart(type="image", media_type=sniffed))
+        parts.append(inline("image", sniffed, image))
     for call in dicts(msg.get("tool_calls")):
         fn = obj(call.get("function"))
         parts.append(tool_call(call.get("id"), fn.get("name"), fn.get("arguments") or {}))

@@ -30,6 +30,7 @@ from app.apis.chat_parts import (
     tool_call,
 )
 from app.apis.citations import citation_parts
+from app.apis.inline_media import audio_format, inline, sniff_audio
 from app.model import Chunk as ModelChunk
 from app.model import (
     ChunkKind,
@@ -174,7 +175,7 @@ def _content_item(item: Any) -> list[Part]:
     if kind == "input_audio":
         audio = item.get("input_audio") or {}
         fmt = audio.get("format") if isinstance(audio, dict) else None
-        return [media("audio", None, f"audio/{fmt}" if fmt else None)]
+        return [inline("audio", audio_format(fmt), as_dict(audio).get("data"))]
     if kind == "file":
         file = item.get("file") or {}
         data = file.get("file_data") if isinstance(file, dict) else None
@@ -193,7 +194,8 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
     if msg.get("refusal"):
         parts.append(RefusalPart(text_of(msg["refusal"])))
     if isinstance(msg.get("audio"), dict):
-        parts.append(media("audio", None))
+        data = msg["audio"].get("data")
+        parts.append(inline("audio", sniff_audio(data), data) if data else media("audio", None))
         transcript = msg["audio"].get("transcript")
         if transcript:
             parts.append(TextPart(str(transcript)))

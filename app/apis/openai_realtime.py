@@ -12,12 +12,15 @@ event names (`response.text.delta`, `conversation.item.created`) are read like t
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import orjson
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import as_int, as_str, dicts, finish_reason, text_of, tool_call
+from app.apis.inline_media import base64_size, fits, inline, pcm_audio
 from app.apis.native_parts import obj
 from app.model import (
     ApiError,
@@ -63,9 +66,7 @@ _QUIET = {
     "response.text.done",
     "response.output_audio_transcript.done",
     "response.audio_transcript.done",
-    "response.output_audio.delta",
     "response.output_audio.done",
-    "response.audio.delta",
     "response.audio.done",
     "response.function_call_arguments.done",
     "conversation.item.create",
@@ -89,6 +90,7 @@ _QUIET = {
     "transcription_session.update",
     "transcription_session.updated",
 }
+_AUDIO_DELTAS = {"response.output_audio.delta", "response.audio.delta"}
 _ROLES: dict[str, Role] = {"user": "user", "assistant": "assistant", "system": "system"}
 _STATUS = {"completed": "stop", "failed": "error", "cancelled": "other"}
 
@@ -127,6 +129,10 @@ class _Session:
         self.items: dict[str, dict[str, Any]] = {}  # by id, in order of first appearance
         self.sent: list[dict[str, Any]] = []  # client-created items, used when none is echoed
         self.deltas: dict[str, list[str]] = {}  # streamed text of items not finished
+        # Streamed answer audio per item: its size, and its PCM while it fits the inline cap.
+        self.audio: dict[str, list[bytes]] = {}
+        self.audio_size: dict[str, int] = {}
+        self.pcm = True  # pcm16 unless the session asked for G.711
         self.last_output: list[str] = []
         self.instructions: str | None = None
         self.tools: list[Tool] = []
@@ -151,6 +157,9 @@ class _Session:
         if kind in _TEXT_DELTAS:
             self.deltas.setdefault(str(event.get("item_id")), []).append(str(event.get("delta")))
             return "text"
+        if kind in _AUDIO_DELTAS:
+            self._audio(str(event.get("item_id")), event.get("delta"))
+            return "other"
         if kind == "response.function_call_arguments.delta":
             return "tool_call"
         if kind == "conversation.item.input_audio_transcription.completed":
@@ -173,11 +182,29 @@ class _Session:
     def _session(self, session: dict[str, Any]) -> None:
         self.model = as_str(session.get("model")) or self.model
         self.instructions = as_str(session.get("instructions")) or self.instructions
+        output = obj(obj(session.get("audio")).get("output")).get("format")
+        fmt = obj(output).get("type") or output or session.get("output_audio_format")
+        if isinstance(fmt, str):
+            self.pcm = fmt in ("pcm16", "audio/pcm")
         if isinstance(session.get("tools"), list):
             self.tools = [
                 Tool(str(t.get("name") or t.get("type")), t.get("description"), t.get("parameters"))
                 for t in dicts(session["tools"])
             ]
+
+    def _audio(self, item_id: str, delta: Any) -> None:
+        if not isinstance(delta, str):
+            return
+        size = self.audio_size.get(item_id, 0) + base64_size(delta)
+        self.audio_size[item_id] = size
+        pieces = self.audio.setdefault(item_id, [])
+        if self.pcm and fits(size):
+            try:
+                pieces.append(base64.b64decode(delta, validate=True))
+            except binascii.Error:
+                self.pcm = False
+        else:
+            pieces.clear()  # too long to show: only its size is kept
 
     def _item(self, item: dict[str, Any]) -> None:
         item_id = as_str(item.get("id"))
@@ -266,6 +293,9 @@ class _Session:
         parts: list[Part] = []
         for content in dicts(item.get("content")):
             parts.extend(_content(content))
+        if item_id in self.audio_size:
+            streamed = pcm_audio(self.audio[item_id], self.audio_size[item_id])
+            parts = [streamed if p.type == "audio" else p for p in parts] or [streamed]
         transcript = as_str(item.get("transcript"))
         if transcript:
             parts.append(TextPart(transcript))
@@ -280,7 +310,7 @@ def _content(content: dict[str, Any]) -> list[Part]:
         text = as_str(content.get("text"))
         return [TextPart(text)] if text else []
     if kind in ("input_audio", "output_audio", "audio"):
-        parts: list[Part] = [MediaPart("audio", None)]
+        parts: list[Part] = [inline("audio", "audio/pcm", content.get("audio"))]
         transcript = as_str(content.get("transcript"))
         return parts + ([TextPart(transcript)] if transcript else [])
     if kind == "input_image":

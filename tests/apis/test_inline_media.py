@@ -1,0 +1,69 @@
+"""Inline images and audio kept as capped data URLs: what is kept, what is only measured."""
+
+from __future__ import annotations
+
+import base64
+import struct
+
+from app.apis.inline_media import INLINE_MEDIA_LIMIT, from_data_url, inline, pcm_audio
+from app.model import MediaPart
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(40)).decode()
+
+
+def test_a_small_image_is_kept_and_its_size_counted() -> None:
+    part = inline("image", "image/png", PNG)
+    assert part.data_url == f"data:image/png;base64,{PNG}"
+    assert part.inline_bytes == 48
+    assert part.url is None  # the contract's field keeps its meaning
+
+
+def test_a_payload_over_the_cap_keeps_only_its_size() -> None:
+    big = "A" * (INLINE_MEDIA_LIMIT + 4)
+    part = inline("image", "image/png", big)
+    assert part.data_url is None
+    assert part.inline_bytes == len(big) * 3 // 4
+
+
+def test_types_a_page_must_not_draw_are_measured_not_kept() -> None:
+    svg = base64.b64encode(b"<svg onload=alert(1)>").decode()
+    assert inline("image", "image/svg+xml", svg).data_url is None
+    assert inline("file", "application/pdf", PNG).data_url is None
+    assert inline("image", "image/png", "not base64 at all!").data_url is None
+    assert inline("image", "image/png", None) == MediaPart("image", "image/png")
+
+
+def test_data_urls_from_requests_are_checked_the_same_way() -> None:
+    part = from_data_url("image", f"data:image/jpg;base64,{PNG}")
+    assert part.media_type == "image/jpg"
+    assert part.data_url == f"data:image/jpeg;base64,{PNG}"
+    plain = from_data_url("image", "data:image/svg+xml,<svg/>")
+    assert plain.data_url is None
+    assert plain.inline_bytes == 6
+
+
+def _wav_header(url: str) -> tuple[int, int, int]:
+    data = base64.b64decode(url.split(",", 1)[1])
+    assert data[:4] == b"RIFF"
+    assert data[8:12] == b"WAVE"
+    channels, rate = struct.unpack("<HI", data[22:28])
+    return channels, rate, struct.unpack("<I", data[40:44])[0]
+
+
+def test_raw_pcm_becomes_a_playable_wav_at_its_rate() -> None:
+    samples = base64.b64encode(bytes(480)).decode()
+    part = inline("audio", "audio/L16;codec=pcm;rate=16000", samples)
+    assert part.data_url is not None
+    assert _wav_header(part.data_url) == (1, 16000, 480)
+    openai = inline("audio", "audio/pcm", samples)
+    assert openai.data_url is not None
+    assert _wav_header(openai.data_url)[1] == 24000
+
+
+def test_streamed_pcm_too_long_to_show_keeps_its_length() -> None:
+    streamed = pcm_audio([bytes(100), bytes(100)], 200)
+    assert streamed.data_url is not None
+    assert _wav_header(streamed.data_url)[2] == 200
+    long = pcm_audio([], INLINE_MEDIA_LIMIT)
+    assert long.data_url is None
+    assert long.inline_bytes == INLINE_MEDIA_LIMIT
