@@ -452,6 +452,10 @@ class _ChatFold:
         for key in _CHOICE_KEYS:
             if choice.get(key):
                 acc[key] = choice[key]
+        logprobs = choice.get("logprobs")
+        if logprobs and isinstance(logprobs, dict) and isinstance(logprobs.get("content"), list):
+            # Each chunk carries its own tokens' entries: in order, they are the answer's.
+            acc.setdefault("logprobs", {"content": []})["content"].extend(logprobs["content"])
         if choice.get("finish_reason"):
             self.finished = True
             kind = _stronger(kind, "finish")
