@@ -43,3 +43,22 @@ def test_inline_media_is_drawn_and_playable(page: Page, media_url: str, name: st
             "a => a.readyState >= 1 || a.error !== null", arg=player.element_handle()
         )
         assert player.evaluate("a => a.error === null && a.duration > 0")
+
+
+def test_the_player_steps_through_a_realtime_session_to_its_spoken_answer(
+    page: Page, media_url: str
+) -> None:
+    page.goto(f"{media_url}/cassettes/realtime.yaml/interactions/0")
+    page.wait_for_selector("#player[data-ready=true][data-rendered]", timeout=30_000)
+    page.focus("[data-strip]")
+    page.keyboard.press("End")
+    total = page.evaluate("tapedeckPlayer.player.total")
+    page.wait_for_selector(f'#player[data-rendered="{total}"]', timeout=30_000)
+    message = page.locator("[data-message]")
+    assert "Hi!" in message.inner_text()
+    player = message.locator("audio")
+    assert player.count() == 1
+    assert str(player.get_attribute("src")).startswith("data:audio/wav;base64,")
+    page.keyboard.press("Home")
+    page.wait_for_selector('#player[data-rendered="0"]', timeout=30_000)
+    assert message.locator("audio").count() == 0
