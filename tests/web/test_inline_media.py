@@ -115,3 +115,13 @@ def test_media_over_the_cap_is_named_with_its_size(tmp_path: Path, make_client: 
     talk = parse(client.get("/cassettes/talk.yaml/interactions/0").text)
     assert "audio of 563 KB not shown" in talk.text()
     assert not talk.find_all("audio")
+
+
+def test_kept_media_counts_toward_the_cache_budget() -> None:
+    from app.index.budget import cassette_weight
+    from app.loader import load_bytes
+
+    small = load_bytes(_chat_with_image(4 * 1024).encode(), "small.yaml")
+    kept = load_bytes(_chat_with_image(300 * 1024).encode(), "kept.yaml")
+    # Request bodies count either way; the kept data URL (~400 KB of base64) counts as well.
+    assert cassette_weight(kept) - cassette_weight(small) > 1.8 * 400 * 1024
