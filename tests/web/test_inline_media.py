@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from app.index.budget import cassette_weight
+from app.loader import load_bytes
 from tests.builders import chat_request, chat_response, govcr
 from tests.web.conftest import MakeClient
 from tests.web.dom import parse
@@ -118,9 +120,6 @@ def test_media_over_the_cap_is_named_with_its_size(tmp_path: Path, make_client: 
 
 
 def test_kept_media_counts_toward_the_cache_budget() -> None:
-    from app.index.budget import cassette_weight
-    from app.loader import load_bytes
-
     small = load_bytes(_chat_with_image(4 * 1024).encode(), "small.yaml")
     kept = load_bytes(_chat_with_image(300 * 1024).encode(), "kept.yaml")
     # Request bodies count either way; the kept data URL (~400 KB of base64) counts as well.
