@@ -125,9 +125,30 @@ def pcm_audio(chunks: list[bytes], size: int, rate: int = PCM_RATE) -> MediaPart
     return MediaPart("audio", "audio/pcm", None, url, size)
 
 
-def fits(size: int) -> bool:
-    """Whether `size` bytes of audio (with its WAV header) can still be kept."""
-    return _fits(size + _WAV_HEADER)
+class PcmStream:
+    """Raw PCM16 streamed as base64 pieces (Realtime audio deltas, chat `delta.audio.data`):
+    its size always, its bytes only while they fit the cap (then they are let go)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+        self.size = 0
+        self.kept = True
+
+    def add(self, data: Any) -> None:
+        if not isinstance(data, str) or not data:
+            return
+        self.size += base64_size(data)
+        if self.kept and _fits(self.size + _WAV_HEADER):
+            try:
+                self.pieces.append(base64.b64decode(data, validate=True))
+                return
+            except binascii.Error:
+                pass
+        self.kept = False
+        self.pieces = []
+
+    def part(self) -> MediaPart:
+        return pcm_audio(self.pieces, self.size)
 
 
 def _fits(size: int) -> bool:

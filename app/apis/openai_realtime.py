@@ -12,15 +12,13 @@ event names (`response.text.delta`, `conversation.item.created`) are read like t
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 import orjson
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import as_int, as_str, dicts, finish_reason, text_of, tool_call
-from app.apis.inline_media import base64_size, fits, inline, pcm_audio
+from app.apis.inline_media import PcmStream, inline
 from app.apis.native_parts import obj
 from app.model import (
     ApiError,
@@ -129,9 +127,7 @@ class _Session:
         self.items: dict[str, dict[str, Any]] = {}  # by id, in order of first appearance
         self.sent: list[dict[str, Any]] = []  # client-created items, used when none is echoed
         self.deltas: dict[str, list[str]] = {}  # streamed text of items not finished
-        # Streamed answer audio per item: its size, and its PCM while it fits the inline cap.
-        self.audio: dict[str, list[bytes]] = {}
-        self.audio_size: dict[str, int] = {}
+        self.audio: dict[str, PcmStream] = {}  # streamed answer audio per item
         self.pcm = True  # pcm16 unless the session asked for G.711
         self.last_output: list[str] = []
         self.instructions: str | None = None
@@ -193,18 +189,10 @@ class _Session:
             ]
 
     def _audio(self, item_id: str, delta: Any) -> None:
-        if not isinstance(delta, str):
-            return
-        size = self.audio_size.get(item_id, 0) + base64_size(delta)
-        self.audio_size[item_id] = size
-        pieces = self.audio.setdefault(item_id, [])
-        if self.pcm and fits(size):
-            try:
-                pieces.append(base64.b64decode(delta, validate=True))
-            except binascii.Error:
-                self.pcm = False
-        else:
-            pieces.clear()  # too long to show: only its size is kept
+        stream = self.audio.setdefault(item_id, PcmStream())
+        stream.add(delta)
+        if not self.pcm:  # G.711 is no PCM: its size is shown, never a wrong WAV
+            stream.kept, stream.pieces = False, []
 
     def _item(self, item: dict[str, Any]) -> None:
         item_id = as_str(item.get("id"))
@@ -293,8 +281,8 @@ class _Session:
         parts: list[Part] = []
         for content in dicts(item.get("content")):
             parts.extend(_content(content))
-        if item_id in self.audio_size:
-            streamed = pcm_audio(self.audio[item_id], self.audio_size[item_id])
+        if item_id in self.audio:
+            streamed = self.audio[item_id].part()
             parts = [streamed if p.type == "audio" else p for p in parts] or [streamed]
         transcript = as_str(item.get("transcript"))
         if transcript:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import struct
+from pathlib import Path
 
 from app.apis.inline_media import INLINE_MEDIA_LIMIT, from_data_url, inline, pcm_audio
+from app.loader import load_bytes
 from app.model import MediaPart
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(40)).decode()
@@ -67,3 +69,16 @@ def test_streamed_pcm_too_long_to_show_keeps_its_length() -> None:
     long = pcm_audio([], INLINE_MEDIA_LIMIT)
     assert long.data_url is None
     assert long.inline_bytes == INLINE_MEDIA_LIMIT
+
+
+def test_streamed_chat_audio_is_one_clip_with_its_whole_transcript() -> None:
+    """Chat streams the spoken answer in pieces; before, only the last piece was kept."""
+    fixture = Path(__file__).resolve().parents[1] / "fixtures/apis/openai_chat/audio_streamed.yaml"
+    (it,) = load_bytes(fixture.read_bytes(), "audio_streamed.yaml").interactions
+    assert it.response is not None
+    clip, transcript = it.response.parts
+    assert isinstance(clip, MediaPart)
+    assert clip.inline_bytes == 1440  # 30 ms of 24 kHz 16-bit mono
+    assert clip.data_url is not None
+    assert _wav_header(clip.data_url) == (1, 24000, 1440)
+    assert transcript.text == "Hello!"  # type: ignore[union-attr]
