@@ -21,7 +21,7 @@ from app.conversation.context import describe
 from app.model import dump_json
 from app.web import formatting, markup, urls
 from app.web.highlight import mark
-from app.web.transcript import remote_image_url, safe_audio_url, safe_image_url
+from app.web.transcript import remote_image_url, safe_image_url
 
 
 def asset_dir(name: str) -> Path:
@@ -52,7 +52,6 @@ def environment(templates: Path) -> Environment:
     env.filters.update(markup.FILTERS)
     env.filters["safe_image"] = safe_image_url
     env.filters["remote_image"] = remote_image_url
-    env.filters["safe_audio"] = safe_audio_url
     env.filters["mark"] = mark
     env.globals.update(
         cassette_url=urls.cassette_url,

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from app.model import Interaction, Message, Part, TextPart, Tool, ToolCallPart, ToolResultPart
 
 _SAFE_DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
-_SAFE_DATA_AUDIO = re.compile(
-    r"^data:audio/(wav|mpeg|ogg|webm|flac|aac|mp4);base64,[A-Za-z0-9+/=]+$"
-)
 
 # A message longer than this many lines is folded to its first screenful, with "show all".
 LONG_LINES = 40
@@ -175,13 +172,6 @@ def safe_image_url(url: str | None) -> str | None:
     """Only inline raster images are drawn; a remote one would be fetched on view (a tracking
     pixel), so it is a link instead (`remote_image_url`), and svg or javascript: is neither."""
     if url and len(url) <= INLINE_IMAGE_LIMIT and _SAFE_DATA_IMAGE.match(url):
-        return url
-    return None
-
-
-def safe_audio_url(url: str | None) -> str | None:
-    """Inline audio the page may play: a data URL of a type browsers decode, never remote."""
-    if url and len(url) <= INLINE_IMAGE_LIMIT and _SAFE_DATA_AUDIO.match(url):
         return url
     return None
 
