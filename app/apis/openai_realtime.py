@@ -73,11 +73,7 @@ _QUIET = {
     "conversation.item.delete",
     "conversation.item.deleted",
     "conversation.item.input_audio_transcription.delta",
-    "input_audio_buffer.append",
     "input_audio_buffer.commit",
-    "input_audio_buffer.clear",
-    "input_audio_buffer.committed",
-    "input_audio_buffer.cleared",
     "input_audio_buffer.speech_started",
     "input_audio_buffer.speech_stopped",
     "input_audio_buffer.timeout_triggered",
@@ -128,7 +124,9 @@ class _Session:
         self.sent: list[dict[str, Any]] = []  # client-created items, used when none is echoed
         self.deltas: dict[str, list[str]] = {}  # streamed text of items not finished
         self.audio: dict[str, PcmStream] = {}  # streamed answer audio per item
-        self.pcm = True  # pcm16 unless the session asked for G.711
+        self.heard = PcmStream()  # audio the client appended since the last commit or clear
+        self.spoken: dict[str, PcmStream] = {}  # what was heard, per user item it became
+        self.pcm = {"input": True, "output": True}  # pcm16 unless the session asked for G.711
         self.last_output: list[str] = []
         self.instructions: str | None = None
         self.tools: list[Tool] = []
@@ -156,6 +154,15 @@ class _Session:
         if kind in _AUDIO_DELTAS:
             self._audio(str(event.get("item_id")), event.get("delta"))
             return "other"
+        if kind == "input_audio_buffer.append":
+            self._add(self.heard, event.get("audio"), "input")
+            return "other"
+        if kind in ("input_audio_buffer.clear", "input_audio_buffer.cleared"):
+            self.heard = PcmStream()
+            return "other"
+        if kind == "input_audio_buffer.committed":  # the buffer becomes this user item
+            self.spoken[str(event.get("item_id"))], self.heard = self.heard, PcmStream()
+            return "other"
         if kind == "response.function_call_arguments.delta":
             return "tool_call"
         if kind == "conversation.item.input_audio_transcription.completed":
@@ -178,10 +185,11 @@ class _Session:
     def _session(self, session: dict[str, Any]) -> None:
         self.model = as_str(session.get("model")) or self.model
         self.instructions = as_str(session.get("instructions")) or self.instructions
-        output = obj(obj(session.get("audio")).get("output")).get("format")
-        fmt = obj(output).get("type") or output or session.get("output_audio_format")
-        if isinstance(fmt, str):
-            self.pcm = fmt in ("pcm16", "audio/pcm")
+        for side in ("input", "output"):
+            given = obj(obj(session.get("audio")).get(side)).get("format")
+            fmt = obj(given).get("type") or given or session.get(f"{side}_audio_format")
+            if isinstance(fmt, str):
+                self.pcm[side] = fmt in ("pcm16", "audio/pcm")
         if isinstance(session.get("tools"), list):
             self.tools = [
                 Tool(str(t.get("name") or t.get("type")), t.get("description"), t.get("parameters"))
@@ -189,9 +197,11 @@ class _Session:
             ]
 
     def _audio(self, item_id: str, delta: Any) -> None:
-        stream = self.audio.setdefault(item_id, PcmStream())
-        stream.add(delta)
-        if not self.pcm:  # G.711 is no PCM: its size is shown, never a wrong WAV
+        self._add(self.audio.setdefault(item_id, PcmStream()), delta, "output")
+
+    def _add(self, stream: PcmStream, data: Any, side: str) -> None:
+        stream.add(data)
+        if not self.pcm[side]:  # G.711 is no PCM: its size is shown, never a wrong WAV
             stream.kept, stream.pieces = False, []
 
     def _item(self, item: dict[str, Any]) -> None:
@@ -281,8 +291,9 @@ class _Session:
         parts: list[Part] = []
         for content in dicts(item.get("content")):
             parts.extend(_content(content))
-        if item_id in self.audio:
-            streamed = self.audio[item_id].part()
+        streams = self.audio if item_id in self.audio else self.spoken
+        if item_id in streams and streams[item_id].size:
+            streamed = streams[item_id].part()
             parts = [streamed if p.type == "audio" else p for p in parts] or [streamed]
         transcript = as_str(item.get("transcript"))
         if transcript:

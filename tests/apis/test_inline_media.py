@@ -6,6 +6,8 @@ import base64
 import struct
 from pathlib import Path
 
+import yaml
+
 from app.apis.inline_media import INLINE_MEDIA_LIMIT, from_data_url, inline, pcm_audio
 from app.loader import load_bytes
 from app.model import MediaPart
@@ -82,3 +84,41 @@ def test_streamed_chat_audio_is_one_clip_with_its_whole_transcript() -> None:
     assert clip.data_url is not None
     assert _wav_header(clip.data_url) == (1, 24000, 1440)
     assert transcript.text == "Hello!"  # type: ignore[union-attr]
+
+
+def _session(*frames: tuple[str, dict[str, object]]) -> bytes:
+    log = [{"kind": "message", "direction": d, "data": f} for d, f in frames]
+    return yaml.safe_dump({"version": 1, "interactions": log}).encode()
+
+
+def _heard_then_answered(session: dict[str, object]) -> bytes:
+    piece = base64.b64encode(bytes(960)).decode()  # 20 ms of silence at 24 kHz
+    user = {"id": "u1", "type": "message", "role": "user", "content": [{"type": "input_audio"}]}
+    answer = {"id": "a1", "type": "message", "role": "assistant",
+              "content": [{"type": "output_text", "text": "Hello."}]}  # fmt: skip
+    return _session(
+        ("received", {"type": "session.created", "session": session}),
+        ("sent", {"type": "input_audio_buffer.append", "audio": piece}),
+        ("sent", {"type": "input_audio_buffer.append", "audio": piece}),
+        ("received", {"type": "input_audio_buffer.committed", "item_id": "u1"}),
+        ("received", {"type": "conversation.item.done", "item": user}),
+        ("received", {"type": "response.done", "response": {"status": "completed",
+                                                            "output": [answer]}}),
+    )  # fmt: skip
+
+
+def test_realtime_speech_the_client_sent_plays_under_its_turn() -> None:
+    (it,) = load_bytes(_heard_then_answered({"model": "gpt-realtime"}), "s.yaml").interactions
+    (heard,) = it.messages[0].parts
+    assert isinstance(heard, MediaPart)
+    assert heard.inline_bytes == 1920
+    assert heard.data_url is not None
+    assert _wav_header(heard.data_url) == (1, 24000, 1920)
+
+
+def test_realtime_g711_audio_is_sized_never_played_as_pcm() -> None:
+    session = {"audio": {"input": {"format": {"type": "audio/pcmu"}}}}
+    (it,) = load_bytes(_heard_then_answered(session), "s.yaml").interactions
+    (heard,) = it.messages[0].parts
+    assert isinstance(heard, MediaPart)
+    assert (heard.data_url, heard.inline_bytes) == (None, 1920)
