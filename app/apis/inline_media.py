@@ -72,18 +72,28 @@ def audio_format(fmt: Any) -> str | None:
     return _FORMATS.get(fmt.lower(), f"audio/{fmt.lower()}")
 
 
-# Leading base64 characters of audio containers, for answers that do not name their format.
-_AUDIO_MAGIC = (
-    ("UklGR", "audio/wav"),
-    ("SUQz", "audio/mpeg"),
-    ("T2dnUw", "audio/ogg"),
-    ("ZkxhQw", "audio/flac"),
-)
+# Leading base64 characters of common signatures, for bare base64 that does not name its type
+# (Ollama images, chat audio answers). RIFF is WebP among images, WAV among audio.
+_MAGIC: dict[str, tuple[tuple[str, str], ...]] = {
+    "image": (
+        ("iVBORw0KGgo", "image/png"),
+        ("/9j/", "image/jpeg"),
+        ("R0lGOD", "image/gif"),
+        ("UklGR", "image/webp"),
+    ),
+    "audio": (
+        ("UklGR", "audio/wav"),
+        ("SUQz", "audio/mpeg"),
+        ("T2dnUw", "audio/ogg"),
+        ("ZkxhQw", "audio/flac"),
+    ),
+}
 
 
-def sniff_audio(data: Any) -> str | None:
+def sniff(kind: MediaKind, data: Any) -> str | None:
+    """The media type bare base64 `data` of `kind` starts like, if any."""
     if isinstance(data, str):
-        for prefix, media_type in _AUDIO_MAGIC:
+        for prefix, media_type in _MAGIC.get(kind, ()):
             if data.startswith(prefix):
                 return media_type
     return None

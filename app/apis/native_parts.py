@@ -38,22 +38,6 @@ def media(media_type: str | None, url: str | None = None, data: Any = None) -> M
     return MediaPart(type=media_kind(media_type), media_type=media_type or None, url=url)
 
 
-# Leading base64 characters of common image signatures, for APIs that send bare base64 images.
-_BASE64_MAGIC = (
-    ("iVBORw0KGgo", "image/png"),
-    ("/9j/", "image/jpeg"),
-    ("R0lGOD", "image/gif"),
-    ("UklGR", "image/webp"),
-)
-
-
-def sniff_base64_image(data: str) -> str | None:
-    for prefix, media_type in _BASE64_MAGIC:
-        if data.startswith(prefix):
-            return media_type
-    return None
-
-
 def as_text(value: Any) -> str:
     """Tool output as display text: strings stay as they are, anything else is compact JSON."""
     if isinstance(value, str):

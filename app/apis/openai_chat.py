@@ -30,7 +30,7 @@ from app.apis.chat_parts import (
     tool_call,
 )
 from app.apis.citations import citation_parts
-from app.apis.inline_media import PcmStream, audio_format, inline, sniff_audio
+from app.apis.inline_media import PcmStream, audio_format, inline, sniff
 from app.model import Chunk as ModelChunk
 from app.model import (
     ChunkKind,
@@ -197,7 +197,7 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
         parts.extend(msg["audio"].parts())
     elif isinstance(msg.get("audio"), dict):
         data = msg["audio"].get("data")
-        parts.append(inline("audio", sniff_audio(data), data) if data else media("audio", None))
+        parts.append(inline("audio", sniff("audio", data), data) if data else media("audio", None))
         transcript = msg["audio"].get("transcript")
         if transcript:
             parts.append(TextPart(str(transcript)))
