@@ -125,11 +125,12 @@ def cassette_view(
     }
 
 
-def _whole_window(found: Found, whole: str | None) -> int:
-    """The calls window that shows the message a `?whole=` link names."""
-    if whole is None or not whole.startswith("m-"):
-        return 0
-    n = int(whole.split("-")[1])
+def _message_window(request: Request, found: Found, whole: str | None) -> int:
+    """The calls window that shows the message a `?whole=m-N-pK` or `?m=N` link names."""
+    if whole is not None and whole.startswith("m-"):
+        n = int(whole.split("-")[1])
+    else:
+        n = int_param(request, "m", 0)
     conv = found.cassette.conversation
     at = conv[n].interaction if n < len(conv) else None
     return at or 0
@@ -138,7 +139,7 @@ def _whole_window(found: Found, whole: str | None) -> int:
 def _cassette_page(request: Request, found: Found) -> Response:
     cas = found.cassette
     whole = whole_param(request)
-    calls = int_param(request, "calls", _whole_window(found, whole))
+    calls = int_param(request, "calls", _message_window(request, found, whole))
     q = request.query_params.get("q", "")[:200]
     if whole is not None and is_partial(request):
         view = cassette_view(found, q, calls, whole)

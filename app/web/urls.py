@@ -22,8 +22,11 @@ def cassette_url(path: str, version: str | None = None, anchor: str = "", q: str
 
 
 def message_url(path: str, message: int, version: str | None = None, q: str = "") -> str:
-    """`q`: a search query, marked in the page (where the message's thread is opened)."""
-    return cassette_url(path, version, f"m-{message}", q)
+    """`q`: a search query, marked in the page (where the message's thread is opened); `m=N`
+    lets the page open the window of calls that shows the message (the anchor never reaches
+    the server)."""
+    url = "/cassettes/" + _q(path) + query({"v": version, "m": message or None, "q": q})
+    return url + f"#m-{message}"
 
 
 def interaction_url(

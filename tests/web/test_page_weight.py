@@ -102,3 +102,24 @@ def test_show_all_in_a_later_window_opens_that_window(
     whole = parse(client.get(show.attrs["href"].split("#")[0]).text)  # no calls= in the link
     text = whole.by_id(show.attrs["href"].split("#")[1]).text()
     assert text.count("long words") == 300
+
+
+def test_links_to_a_message_in_a_later_window_open_that_window(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "links"
+    root.mkdir()
+    (root / "run.yaml").write_text(many_chats(150))
+    client = make_client(root)
+    # A search hit's link: the message number goes to the server as well as in the anchor.
+    hit = client.get(
+        "/search", params={"q": "Question 120"}, headers={"accept": "application/json"}
+    )
+    url = next(h["url"] for h in hit.json()["hits"] if "Question 120?" in json.dumps(h))
+    anchor = url.split("#")[1]
+    doc = parse(client.get(url.split("#")[0]).text)
+    assert "Question 120?" in doc.by_id(anchor).text()
+    # A copied message link keeps the window it was copied from.
+    copy = doc.by_id(anchor).find("a", cls="copy-link").attrs["href"]
+    assert "calls=100" in copy
+    assert "Question 120?" in parse(client.get(copy.split("#")[0]).text).by_id(anchor).text()
