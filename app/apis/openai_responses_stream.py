@@ -134,28 +134,28 @@ class Fold:
             target = self._nested(data, key, index_key, None)
         if target is None:
             return kind
-        key = (id(target), fieldname)
+        slot = (id(target), fieldname)
         if suffix == "delta":
-            grown = self.growing.get(key)
+            grown = self.growing.get(slot)
             if grown is None:
-                grown = self.growing[key] = (target, [str(target.get(fieldname) or "")])
+                grown = self.growing[slot] = (target, [str(target.get(fieldname) or "")])
             grown[1].append(str(data.get("delta") or ""))
         else:
             final = data.get(fieldname)  # a `.done` event repeats the whole value
             if isinstance(final, str):
-                self._join(key)
+                self._join(slot)
                 target[fieldname] = final
         return kind
 
-    def _join(self, key: tuple[int, str]) -> None:
-        grown = self.growing.pop(key, None)
+    def _join(self, slot: tuple[int, str]) -> None:
+        grown = self.growing.pop(slot, None)
         if grown is not None:
-            grown[0][key[1]] = "".join(grown[1])
+            grown[0][slot[1]] = "".join(grown[1])
 
     def close(self) -> dict[str, Any] | None:
         """The response as folded: the terminal event's own output when it has one."""
-        for key in list(self.growing):
-            self._join(key)
+        for slot in list(self.growing):
+            self._join(slot)
         if self.response is None and not self.items:
             return None
         resp: dict[str, Any] = self.response if self.response is not None else {}
