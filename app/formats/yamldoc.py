@@ -66,12 +66,17 @@ CassetteLoader.add_multi_constructor("", _plain)
 
 
 def flow_depth_bound(data: bytes, cap: int) -> int:
-    """Upper bound of bracket nesting: strip balanced pairs pass by pass (each pass runs in C).
+    """Upper bound of bracket nesting (see `_pair_depth`)."""
+    return _pair_depth(data.translate(_FLOW_CHARS, _NOT_FLOW), cap)
+
+
+def _pair_depth(flow: bytes, cap: int) -> int:
+    """Upper bound of the nesting of `flow` (brackets alone, as `(` and `)`): strip balanced
+    pairs pass by pass (each pass runs in C).
 
     Stops past `cap`: callers only compare with a threshold, and one pass per level made a
     200 KB file of `[[[...]]]` cost minutes.
     """
-    flow = data.translate(_FLOW_CHARS, _NOT_FLOW)
     passes = 0
     while b"()" in flow:
         if passes > cap:
@@ -81,15 +86,15 @@ def flow_depth_bound(data: bytes, cap: int) -> int:
     return passes + flow.count(b"(")
 
 
-def _may_nest_deeper(data: bytes, max_depth: int) -> bool:
-    """Cheap over-estimate: deep indentation, long `- - -` runs, or deep brackets."""
+def _may_nest_deeper(data: bytes, flow: bytes, max_depth: int) -> bool:
+    """Cheap over-estimate: deep indentation, long `- - -` runs, or deep brackets (`flow`)."""
     indent = max_depth // 2
     compact = max_depth // 5
-    flow = max_depth - indent - compact
+    deep = max_depth - indent - compact
     return (
         data.find(b"\n" + b" " * indent) >= 0
         or data.translate(_DASHES, b" \t").find(b"-" * compact) >= 0
-        or flow_depth_bound(data, flow) >= flow
+        or _pair_depth(flow, deep) >= deep
     )
 
 
@@ -234,8 +239,8 @@ def yaml_error(exc: yaml.YAMLError, max_depth: int) -> ReadError:
 
 def load_yaml(data: bytes, limits: ReadLimits) -> Any:
     """The first YAML document of `data` as plain Python data, or ReadError."""
-    opens = data.count(b"[") + data.count(b"{")
-    counted = opens > _SAFE_FLOW_OPENS or _may_nest_deeper(data, limits.max_depth)
+    flow = data.translate(_FLOW_CHARS, _NOT_FLOW)  # its brackets alone, one pass
+    counted = flow.count(b"(") > _SAFE_FLOW_OPENS or _may_nest_deeper(data, flow, limits.max_depth)
     loader = CassetteLoader(data)
     try:
         node = _compose_checked(loader, limits.max_depth) if counted else loader.get_single_node()
