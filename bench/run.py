@@ -94,7 +94,7 @@ def bench_index(folder: Path, db: Path, workers: int = 2) -> dict[str, float]:
     files = files_of(folder)
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     floor, floor_cpu = parse_floor(files)
-    floor_n = parse_floor(files, workers)[0] if workers > 1 else floor
+    floor_n = parse_floor(files, workers)[0]
     idx = Index(db, [folder], workers=workers)
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     cold = timed(idx.refresh)
@@ -115,10 +115,15 @@ def bench_index(folder: Path, db: Path, workers: int = 2) -> dict[str, float]:
         "cold index, CPU of this process s": parent_cpu,
         # Like with like: the floor in as many processes as the index has workers (wall), and
         # with `--workers 1`, where all the indexing is this process's CPU, CPU against CPU.
-        f"parse floor, {workers} processes s": floor_n,
-        f"cold / floor in {workers} processes": cold / floor_n,
+        **(
+            {
+                f"parse floor, {workers} processes s": floor_n,
+                f"cold / floor in {workers} processes": cold / floor_n,
+            }
+            if workers > 1
+            else {"cold / floor, CPU": parent_cpu / floor_cpu}
+        ),
         "parse floor CPU s": floor_cpu,
-        **({"cold / floor, CPU": parent_cpu / floor_cpu} if workers == 1 else {}),
         "files/s": len(files) / cold,
         "MB/s": size_mb / cold,
         "warm refresh s": warm,
