@@ -19,7 +19,15 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from app.model import Cassette, Message, ReasoningPart, RefusalPart, TextPart, ToolResultPart
+from app.model import (
+    Cassette,
+    MediaPart,
+    Message,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolResultPart,
+)
 
 ENV = "TAPEDECK_CACHE_MB"
 DEFAULT_CACHE_MB = 256.0
@@ -113,4 +121,6 @@ def _part_chars(part: object) -> int:
         return len(part.text)
     if isinstance(part, ToolResultPart):
         return len(part.content)
+    if isinstance(part, MediaPart):
+        return len(part.data_url or "")  # a kept inline image or clip, up to its cap
     return 0

@@ -35,6 +35,7 @@ from app.playback import ops
 from app.playback.anthropic import AnthropicView
 from app.playback.native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
 from app.playback.openai import ChatView, CompletionsView, ResponsesView
+from app.playback.realtime import RealtimeView
 
 TimeBasis = Literal["recorded", "estimated", "position"]
 
@@ -49,6 +50,7 @@ VIEWS: dict[str, Callable[[Interaction], ops.View]] = {
     "ollama.chat": OllamaView,
     "ollama.generate": OllamaView,
     "cohere.chat": CohereView,
+    "openai.realtime": RealtimeView,
 }
 
 # Bits of a chunk's kind mask (static/player.js has the same table).
