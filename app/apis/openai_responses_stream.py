@@ -152,10 +152,15 @@ class Fold:
         if grown is not None:
             grown[0][slot[1]] = "".join(grown[1])
 
-    def close(self) -> dict[str, Any] | None:
-        """The response as folded: the terminal event's own output when it has one."""
+    def settle(self) -> None:
+        """Write the delta text still in pieces into its items, for a reader of `items` between
+        events (the player); the decoder itself settles once, in `close`."""
         for slot in list(self.growing):
             self._join(slot)
+
+    def close(self) -> dict[str, Any] | None:
+        """The response as folded: the terminal event's own output when it has one."""
+        self.settle()
         if self.response is None and not self.items:
             return None
         resp: dict[str, Any] = self.response if self.response is not None else {}
