@@ -853,7 +853,7 @@ class _Scan:
         if usage is not None:
             usage = _replaced(usage, raw=self.tree(usage.raw, "usage"))
         response_body = self._body(it.response_body, "response body")
-        return dataclasses.replace(
+        return _replaced(
             it,
             url=self.url(it.url, "URL"),
             request_headers=self.headers(it.request_headers, "request"),

@@ -79,7 +79,10 @@ class Fold:
             self.warnings.append(Note(f"stream event {seq} is not valid JSON; skipped"))
             self.chunks.append(Chunk(seq, event, data, "other"))
             return
-        kind = self._apply(payload if isinstance(payload, dict) else {}, event)
+        if type(payload) is dict and payload.get("type") == "content_block_delta":
+            kind = self._delta(payload)  # most events of a stream
+        else:
+            kind = self._apply(payload if isinstance(payload, dict) else {}, event)
         self.chunks.append(Chunk(seq, event, data, kind))
 
     def _apply(self, ev: dict[str, Any], event: str | None) -> ChunkKind:
@@ -131,6 +134,10 @@ class Fold:
             return "other"
         kind = str(delta.get("type"))
         if kind == "text_delta":
+            grown = self.growing.get((id(block), "text"))
+            if grown is not None:  # the block's text has grown before: add the piece
+                grown[1].append(str(delta.get("text") or ""))
+                return "text"
             self._grow(block, "text", delta.get("text"))
         elif kind == "thinking_delta":
             self._grow(block, "thinking", delta.get("thinking"))

@@ -43,6 +43,10 @@ class Fold:
     error: ApiError | None = None
     warnings: list[Note] = field(default_factory=list)
     final: bool = False
+    # Delta text in pieces per (id of the target, field), joined into the target in `close`:
+    # adding each delta to the string would copy it every time (quadratic in a long stream).
+    # The target is kept beside its pieces, so its id stays its own.
+    growing: dict[tuple[int, str], tuple[dict[str, Any], list[str]]] = field(default_factory=dict)
 
     def step(self, ev: StreamEvent) -> None:
         if not ev.is_json or not isinstance(ev.payload, dict):
@@ -130,16 +134,33 @@ class Fold:
             target = self._nested(data, key, index_key, None)
         if target is None:
             return kind
+        slot = (id(target), fieldname)
         if suffix == "delta":
-            target[fieldname] = str(target.get(fieldname) or "") + str(data.get("delta") or "")
+            grown = self.growing.get(slot)
+            if grown is None:
+                grown = self.growing[slot] = (target, [str(target.get(fieldname) or "")])
+            grown[1].append(str(data.get("delta") or ""))
         else:
             final = data.get(fieldname)  # a `.done` event repeats the whole value
             if isinstance(final, str):
+                self._join(slot)
                 target[fieldname] = final
         return kind
 
+    def _join(self, slot: tuple[int, str]) -> None:
+        grown = self.growing.pop(slot, None)
+        if grown is not None:
+            grown[0][slot[1]] = "".join(grown[1])
+
+    def settle(self) -> None:
+        """Write the delta text still in pieces into its items, for a reader of `items` between
+        events (the player); the decoder itself settles once, in `close`."""
+        for slot in list(self.growing):
+            self._join(slot)
+
     def close(self) -> dict[str, Any] | None:
         """The response as folded: the terminal event's own output when it has one."""
+        self.settle()
         if self.response is None and not self.items:
             return None
         resp: dict[str, Any] = self.response if self.response is not None else {}

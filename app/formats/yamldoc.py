@@ -1,10 +1,13 @@
 """Parse cassette YAML safely: tags become plain data, and hostile shapes are refused up front.
 
 libyaml composes documents recursively in C, so a few kilobytes of `[[[[...` crash the whole
-process before any Python check could run. Nesting is therefore bounded *before* libyaml sees
-the text: a cheap byte-level estimate clears ordinary files, and only suspicious ones pay for
-an exact, non-recursive walk over parser events. Alias expansion (billion laughs) is measured
-on the composed node graph, and only when the text holds an anchor and its alias.
+process before any Python check could run. A cheap byte-level estimate clears ordinary files for
+libyaml's composer; every other file (suspicious, or holding more brackets than that composer
+nests safely, which any cassette with large JSON bodies does although its brackets sit inside
+quoted scalars) is composed here instead, without recursion, from libyaml's parser events,
+counting depth as it goes. That costs one parse, where checking first and then letting libyaml
+compose cost two. Alias expansion (billion laughs) is measured on the composed node graph, and
+only when the text holds an anchor and its alias.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ _BEFORE_ANCHOR = b" \t\r\n[{,:-"
 _DASHES = bytes.maketrans(b"?", b"-")
 _FLOW_CHARS = bytes.maketrans(b"[{]}", b"(())")
 _NOT_FLOW = bytes(c for c in range(256) if c not in b"[{]}")
+# Quoted `]` can cancel real `[` in the pair count of `flow_depth_bound`, so a file holding more
+# brackets than libyaml's composer nests safely (it overflows the C stack near 30,000 levels) is
+# always composed with the depth counted.
 _SAFE_FLOW_OPENS = 5_000
 
 
@@ -60,12 +66,17 @@ CassetteLoader.add_multi_constructor("", _plain)
 
 
 def flow_depth_bound(data: bytes, cap: int) -> int:
-    """Upper bound of bracket nesting: strip balanced pairs pass by pass (each pass runs in C).
+    """Upper bound of bracket nesting (see `_pair_depth`)."""
+    return _pair_depth(data.translate(_FLOW_CHARS, _NOT_FLOW), cap)
+
+
+def _pair_depth(flow: bytes, cap: int) -> int:
+    """Upper bound of the nesting of `flow` (brackets alone, as `(` and `)`): strip balanced
+    pairs pass by pass (each pass runs in C).
 
     Stops past `cap`: callers only compare with a threshold, and one pass per level made a
     200 KB file of `[[[...]]]` cost minutes.
     """
-    flow = data.translate(_FLOW_CHARS, _NOT_FLOW)
     passes = 0
     while b"()" in flow:
         if passes > cap:
@@ -75,18 +86,15 @@ def flow_depth_bound(data: bytes, cap: int) -> int:
     return passes + flow.count(b"(")
 
 
-def _may_nest_deeper(data: bytes, max_depth: int) -> bool:
-    """Cheap over-estimate: deep indentation, long `- - -` runs, or deep brackets."""
+def _may_nest_deeper(data: bytes, flow: bytes, max_depth: int) -> bool:
+    """Cheap over-estimate: deep indentation, long `- - -` runs, or deep brackets (`flow`)."""
     indent = max_depth // 2
     compact = max_depth // 5
-    flow = max_depth - indent - compact
+    deep = max_depth - indent - compact
     return (
         data.find(b"\n" + b" " * indent) >= 0
         or data.translate(_DASHES, b" \t").find(b"-" * compact) >= 0
-        # Quoted `]` can cancel real `[` in the pair count, so past what libyaml composes
-        # safely (it overflows the C stack near 30,000 levels), only the exact walk will do.
-        or data.count(b"[") + data.count(b"{") > _SAFE_FLOW_OPENS
-        or flow_depth_bound(data, flow) >= flow
+        or _pair_depth(flow, deep) >= deep
     )
 
 
@@ -105,19 +113,79 @@ def _may_alias(data: bytes) -> bool:
     return bool(anchors) and not anchors.isdisjoint(_names(_ALIAS, data))
 
 
-def _check_depth(data: bytes, max_depth: int) -> None:
-    depth = 0
-    try:
-        for event in yaml.parse(data, Loader=yaml.CSafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > max_depth:
-                    line = event.start_mark.line + 1 if event.start_mark else None
-                    raise ReadError(f"data nested deeper than {max_depth} levels", line)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, max_depth) from None
+def _compose_checked(loader: yaml.CSafeLoader, max_depth: int) -> yaml.Node | None:
+    """The stream's single document as a node graph, like libyaml's `get_single_node` (same
+    nodes, same errors in the same words), but built from parser events with an explicit stack:
+    nesting past `max_depth` is an error when its opening event arrives, before anything deeper
+    exists."""
+    parser: Any = loader  # the C parser's events are untyped in PyYAML's stubs
+    parser.get_event()  # stream start
+    if parser.check_event(yaml.StreamEndEvent):
+        return None
+    parser.get_event()  # document start
+    anchors: dict[str, yaml.Node] = {}
+    root: yaml.Node | None = None
+    # Open collections, each with the key still waiting for its value (mappings only).
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []
+    while root is None or stack:
+        event = parser.get_event()
+        mark = event.start_mark
+        if isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()[0].end_mark = event.end_mark
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise yaml.composer.ComposerError(None, None, "found undefined alias", mark)
+            node = anchors[event.anchor]
+        else:
+            anchor = event.anchor
+            if anchor is not None and anchor in anchors:
+                raise yaml.composer.ComposerError(
+                    "found duplicate anchor; first occurrence",
+                    anchors[anchor].start_mark,
+                    "second occurrence",
+                    mark,
+                )
+            node = _node(parser, event)
+            if anchor is not None:
+                anchors[anchor] = node
+        if stack:
+            parent, key = stack[-1]
+            if isinstance(parent, yaml.SequenceNode):
+                parent.value.append(node)
+            elif key:
+                parent.value.append((key.pop(), node))
+            else:
+                key.append(node)
+        else:
+            root = node
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= max_depth:
+                line = mark.line + 1 if mark else None
+                raise ReadError(f"data nested deeper than {max_depth} levels", line)
+            stack.append((node, []))
+    parser.get_event()  # document end
+    if not parser.check_event(yaml.StreamEndEvent):
+        raise yaml.composer.ComposerError(
+            "expected a single document in the stream",
+            root.start_mark,
+            "but found another document",
+            parser.get_event().start_mark,
+        )
+    return root
+
+
+def _node(parser: Any, event: Any) -> yaml.Node:
+    """The node an event starts, its tag resolved as PyYAML's composer does."""
+    tag, implicit, start, end = event.tag, event.implicit, event.start_mark, event.end_mark
+    if isinstance(event, yaml.ScalarEvent):
+        if tag is None or tag == "!":
+            tag = parser.resolve(yaml.ScalarNode, event.value, implicit)
+        return yaml.ScalarNode(tag, event.value, start, end, event.style)
+    kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
+    if tag is None or tag == "!":
+        tag = parser.resolve(kind, None, implicit)
+    return kind(tag, [], start, None, event.flow_style)
 
 
 def _check_aliases(root: yaml.Node, max_nodes: int, max_bytes: int) -> None:
@@ -171,11 +239,11 @@ def yaml_error(exc: yaml.YAMLError, max_depth: int) -> ReadError:
 
 def load_yaml(data: bytes, limits: ReadLimits) -> Any:
     """The first YAML document of `data` as plain Python data, or ReadError."""
-    if _may_nest_deeper(data, limits.max_depth):
-        _check_depth(data, limits.max_depth)
+    flow = data.translate(_FLOW_CHARS, _NOT_FLOW)  # its brackets alone, one pass
+    counted = flow.count(b"(") > _SAFE_FLOW_OPENS or _may_nest_deeper(data, flow, limits.max_depth)
     loader = CassetteLoader(data)
     try:
-        node = loader.get_single_node()
+        node = _compose_checked(loader, limits.max_depth) if counted else loader.get_single_node()
         if node is None:
             return None
         if _may_alias(data):

@@ -261,6 +261,7 @@ class ResponsesView(ops.View):
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         is_json = isinstance(payload, dict)
         self.fold.step(StreamEvent(chunk.seq, chunk.event, chunk.data, payload, is_json))
+        self.fold.settle()
         if not isinstance(payload, dict):
             return []
         name = str(payload.get("type") or chunk.event or "")

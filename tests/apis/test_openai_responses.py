@@ -267,3 +267,61 @@ def test_screenshots_returned_by_a_tool_are_not_repeated_as_base64() -> None:
     call, result = it.messages[0].parts[0], it.messages[1].parts[0]
     assert call == ToolCallPart("cu1", "computer", {"action": {"type": "screenshot"}})
     assert result == ToolResultPart("cu1", "computer", "[computer_screenshot]")
+
+
+def _text_stream(*deltas: dict[str, object]) -> list[dict[str, object]]:
+    """A stream cut before `response.completed`, so its answer is what the deltas built."""
+    head: list[dict[str, object]] = [
+        {"type": "response.created", "response": {"id": "resp_1", "output": []}},
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"type": "message", "role": "assistant", "content": []},
+        },
+        {
+            "type": "response.content_part.added",
+            "output_index": 0,
+            "content_index": 0,
+            "part": {"type": "output_text", "text": ""},
+        },
+    ]
+    return head + list(deltas)
+
+
+def _delta(text: str) -> dict[str, object]:
+    return {
+        "type": "response.output_text.delta",
+        "output_index": 0,
+        "content_index": 0,
+        "delta": text,
+    }
+
+
+def _done(text: str) -> dict[str, object]:
+    return {
+        "type": "response.output_text.done",
+        "output_index": 0,
+        "content_index": 0,
+        "text": text,
+    }
+
+
+@pytest.mark.parametrize(
+    ("events", "answer"),
+    [
+        # Ten thousand small deltas: every piece, in order, once.
+        ([_delta(f"{i} ") for i in range(10_000)], "".join(f"{i} " for i in range(10_000))),
+        # A `.done` repeats the whole text and wins over what the deltas built...
+        ([_delta("Red, "), _delta("yelow"), _done("Red, yellow")], "Red, yellow"),
+        # ...and deltas after it grow the text it set.
+        ([_delta("Red"), _done("Red,"), _delta(" blue")], "Red, blue"),
+    ],
+    ids=["many deltas", "done wins", "deltas after done"],
+)
+def test_streamed_text_is_every_delta_in_order(
+    events: list[dict[str, object]], answer: str
+) -> None:
+    body = sse(_text_stream(*events)).encode()
+    it = decode_raw(body, {"model": "m", "input": "hi", "stream": True})
+    assert it.response is not None
+    assert it.response.text == answer

@@ -269,7 +269,8 @@ def write_reading_tree(root: Path) -> None:
 def place(path: Path, text: str, outside: Path) -> None:
     """Write `path` the way an editor or a recorder that saves atomically does: the watcher sees
     one finished file, never the empty file `write_text` opens first (a refresh that read that
-    empty file, then a second one for its content, made what the live tests count a matter of timing)."""
+    empty file, then a second one for its content, made what live tests count depend on timing).
+    """
     staging = outside / f"staging-{path.name}"  # outside the watched root
     staging.write_text(text, encoding="utf-8")
     os.replace(staging, path)
