@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import owner, queries, schema, search
-from app.index.budget import SizedCache, cache_bytes, cassette_weight
+from app.index import owner, queries, schema, search, stored
+from app.index.budget import SizedCache, cache_bytes, cassette_weight, page_cache_bytes
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
@@ -39,8 +39,8 @@ from app.index.types import (
     UsageTotals,
     Warned,
 )
-from app.loader import load_cassette
-from app.model import Cassette, Note
+from app.loader import load_cassette, load_request
+from app.model import Cassette, Interaction, Note
 
 Progress = Callable[[int, int], None]
 
@@ -79,9 +79,13 @@ class Index:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        # Decoded cassettes by (path, size, mtime), bounded by bytes (app.index.budget).
-        self.decoded: SizedCache[tuple[str, int, int], Cassette] = SizedCache(cache_bytes)
-        self._loading: dict[tuple[str, int, int], threading.Lock] = {}
+        # Decoded cassettes by (path, size, mtime, stored form or not), bounded by bytes
+        # (app.index.budget), and request bodies read for one interaction of a stored form.
+        self.decoded: SizedCache[tuple[str, int, int, bool], Cassette] = SizedCache(cache_bytes)
+        self.bodies: SizedCache[tuple[str, int, int, bool, int], tuple[str | None]] = SizedCache(
+            page_cache_bytes
+        )
+        self._loading: dict[tuple[str, int, int, bool], threading.Lock] = {}
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
         try:
@@ -122,6 +126,7 @@ class Index:
         schema.ensure_schema(self._conn())
         owner.claim(self.db_path)
         self.decoded.clear()
+        self.bodies.clear()
 
     # -- refresh -----------------------------------------------------------------------------
 
@@ -354,19 +359,71 @@ class Index:
 
     def cassette(self, path: str) -> Cassette | None:
         """The decoded cassette at `path`, or None when it is not an indexed cassette."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return opened
+        abspath, key = opened
+        return self._decoded(abspath, key)
+
+    def light(self, path: str) -> tuple[Cassette, bool] | None:
+        """The cassette at `path` for pages that show no whole request body, and whether it is
+        the stored form (app.index.stored: kept by the index for the file as it is now, every
+        field but the request bodies the whole decode's) rather than the whole decode."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return None if opened is None else (opened, False)
+        abspath, key = opened
+        whole = self.decoded.get(key)
+        if whole is not None:
+            return whole, False
+        light_key = (*key[:3], True)
+        hit = self.decoded.get(light_key)
+        if hit is None:
+            with self._cache_lock:
+                loading = self._loading.setdefault(light_key, threading.Lock())
+            with loading:
+                hit = self.decoded.get(light_key)
+                if hit is None:
+                    hit = self._stored(key)
+                    if hit is not None:
+                        self.decoded.put(light_key, hit, cassette_weight(hit))
+                with self._cache_lock:
+                    self._loading.pop(light_key, None)
+        if hit is None:
+            return self._decoded(abspath, key), False
+        return hit, True
+
+    def with_request(self, path: str, version: str | None, it: Interaction) -> Interaction:
+        """Interaction `it` of the stored form of `path` (content `version`) with its whole
+        request body, decoded from the file for that one interaction."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return it
+        abspath, key = opened
+        whole = self.decoded.get(key)
+        if whole is None or whole.version != version:
+            hit = self.bodies.get((*key, it.index))
+            if hit is not None:
+                return stored.with_request(it, hit[0])
+            read = load_request(Path(abspath), path, it.index, self.limits)
+            if read is not None and read[0] == version:
+                self.bodies.put((*key, it.index), (read[1],), 100 + len(read[1] or ""))
+                return stored.with_request(it, read[1])
+            # Changed since indexed, or unreadable now: what the whole decode says.
+            whole = self._decoded(abspath, key)
+        return _at(whole, it.index) or it
+
+    def _open(self, path: str) -> tuple[str, tuple[str, int, int, bool]] | Cassette | None:
+        """(absolute path, cache key) of an indexed file that is there, or what to show instead."""
         row = (
             self._conn()
-            .execute(
-                "SELECT abspath, errors, n_errors, n_interactions, format"
-                " FROM cassettes WHERE path=?",
-                (path,),
-            )
+            .execute("SELECT abspath, errors, format FROM cassettes WHERE path=?", (path,))
             .fetchone()
         )
         if row is None:
             return None
-        stored, errors, _n_errors, _n_interactions, fmt = row
-        abspath = schema.path_from_cell(stored)
+        stored_path, errors, fmt = row
+        abspath = schema.path_from_cell(stored_path)
         if not self._inside_roots(abspath):
             notes = tuple(Note(m) for m in json.loads(errors)) or (
                 Note("file is outside the served roots"),
@@ -376,7 +433,20 @@ class Index:
             st = os.stat(abspath)
         except OSError:
             return Cassette(path=path, format=fmt, errors=(Note("file vanished since indexed"),))
-        key = (path, st.st_size, st.st_mtime_ns)
+        return abspath, (path, st.st_size, st.st_mtime_ns, False)
+
+    def _stored(self, key: tuple[str, int, int, bool]) -> Cassette | None:
+        """The stored form, if the index kept one for the file at this size and mtime."""
+        try:
+            found = schema.form(self._conn(), key[0])
+        except sqlite3.DatabaseError:
+            return None
+        if found is None or found[:2] != key[1:3]:
+            return None
+        cas = stored.load(found[2])
+        return cas if cas is not None and cas.path == key[0] else None
+
+    def _decoded(self, abspath: str, key: tuple[str, int, int, bool]) -> Cassette:
         hit = self.decoded.get(key)
         if hit is not None:
             return hit
@@ -387,7 +457,7 @@ class Index:
         with loading:
             hit = self.decoded.get(key)
             if hit is None:
-                hit = load_cassette(Path(abspath), path, self.limits)
+                hit = load_cassette(Path(abspath), key[0], self.limits)
                 self.decoded.put(key, hit, cassette_weight(hit))
             with self._cache_lock:
                 self._loading.pop(key, None)
@@ -396,6 +466,10 @@ class Index:
     def _inside_roots(self, abspath: str) -> bool:
         real = os.path.realpath(abspath)
         return any(within(real, os.path.realpath(r.path)) for r in self.roots)
+
+
+def _at(cas: Cassette, index: int) -> Interaction | None:
+    return next((it for it in cas.interactions if it.index == index), None)
 
 
 def _corrupt(exc: sqlite3.DatabaseError) -> bool:
