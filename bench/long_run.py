@@ -8,7 +8,8 @@ runs (bench/out/, which git ignores) and measures, beside the parse floor of the
 - the parse floor: the file parsed once by PyYAML's C loader (best of two), the least any reader
   of it must spend;
 - decode: the whole file read the way pages read it (app.loader), and thread detection alone;
-- a cold index of the copies (one process), per file;
+- a cold index of the copies (one process), per file, and the size of the decoded forms it keeps
+  (app.index.stored), from which the pages below start;
 - in a fresh serve process: the first open of the cassette page, a warm open (median of 5), the
   first open of the last interaction's page of another copy, the page's weight, and the
   process's RSS after the cassette pages of all copies were opened;
@@ -167,6 +168,16 @@ def index(folder: Path, db: Path) -> tuple[float, float]:
         idx.close()
 
 
+def stored_forms(db: Path) -> tuple[int, int]:
+    """How many decoded forms the index keeps (app.index.stored), and their bytes on disk."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        sql = "SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM forms"
+        n, size = conn.execute(sql).fetchone()
+    return int(n), int(size)
+
+
 def serve_part(folder: Path, db: Path) -> dict[str, Any]:
     """Run in a fresh process (`_serve`), so its RSS is the server's and nothing else's."""
     from fastapi.testclient import TestClient
@@ -245,6 +256,16 @@ def bench(api: str, turns: int, chars: int, copies: int) -> list[tuple[str, str,
     row("decode (app.loader)", figures["decode"])
     row("thread detection", figures["thread detection"])
     row(f"cold index, per file ({copies} files, 1 process)", index(folder, db), copies)
+    forms, form_bytes = stored_forms(db)
+    rows.append(
+        (
+            f"stored decoded forms ({forms}), KB per file",
+            f"{form_bytes / 1024 / max(forms, 1):,.0f}",
+            "",
+            "",
+        )
+    )  # noqa: E501
+    rows.append(("index file KB", f"{db.stat().st_size / 1024:,.0f}", "", ""))
     script = f"from bench.long_run import serve_part; import json, pathlib; print(json.dumps(serve_part(pathlib.Path({str(folder)!r}), pathlib.Path({str(db)!r}))))"  # noqa: E501
     served = json.loads(subprocess.check_output([sys.executable, "-c", script]))
     for key, value in served.items():

@@ -227,8 +227,8 @@ def worth_storing(size: int) -> bool:
 def dump(cassette: Cassette) -> bytes:
     """The light form of a decoded (masked) cassette, compressed; raises Unstorable."""
     w = _Writer()
-    body = _CASSETTE[0](light(cassette), w)
     try:
+        body = _CASSETTE[0](light(cassette), w)
         data = orjson.dumps([FORM_VERSION, w.table, body])
     except orjson.JSONEncodeError as exc:  # a lone surrogate, which orjson refuses
         raise Unstorable(str(exc)) from exc
