@@ -109,29 +109,6 @@ def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None)
     )
 
 
-def load_request(
-    path: Path, display_path: str, index: int, limits: ReadLimits | None = None
-) -> tuple[str, str | None] | None:
-    """(content version, masked request body) of one interaction, decoding only that one.
-
-    The stored form of a long run (app.index.stored) keeps no request history; its raw view
-    reads the body here, decoded by the very call `_decode` makes for each interaction, so it
-    is the body the whole decode would show. None when the file cannot be read or has no such
-    interaction; the caller compares the version with its own to see the file changed since."""
-    limits = limits or ReadLimits()
-    try:
-        data = read_file_bytes(path, limits)
-        raw = read_cassette(data, display_path, limits)
-    except (FileReadError, RecursionError):
-        return None
-    except Exception:  # the whole decode would report it; the page falls back to that
-        return None
-    for r in raw.interactions:
-        if r.index == index:
-            return content_version(data), decode_interaction(r).request_body
-    return None
-
-
 def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
     raw = read_cassette(data, display_path, limits)
     threaded = detect_threads(share_repeats(decode_interaction(r) for r in raw.interactions))

@@ -169,11 +169,12 @@ def index(folder: Path, db: Path) -> tuple[float, float]:
 
 
 def stored_forms(db: Path) -> tuple[int, int]:
-    """How many decoded forms the index keeps (app.index.stored), and their bytes on disk."""
+    """How many decoded forms the index keeps (app.index.stored), and their bytes on disk
+    (the light cassette and the request bodies as edits of each other)."""
     import sqlite3
 
     with sqlite3.connect(db) as conn:
-        sql = "SELECT COUNT(*), COALESCE(SUM(LENGTH(data)), 0) FROM forms"
+        sql = "SELECT COUNT(*), COALESCE(SUM(LENGTH(data) + LENGTH(requests)), 0) FROM forms"
         n, size = conn.execute(sql).fetchone()
     return int(n), int(size)
 
@@ -264,7 +265,7 @@ def bench(api: str, turns: int, chars: int, copies: int) -> list[tuple[str, str,
             "",
             "",
         )
-    )  # noqa: E501
+    )
     rows.append(("index file KB", f"{db.stat().st_size / 1024:,.0f}", "", ""))
     script = f"from bench.long_run import serve_part; import json, pathlib; print(json.dumps(serve_part(pathlib.Path({str(folder)!r}), pathlib.Path({str(db)!r}))))"  # noqa: E501
     served = json.loads(subprocess.check_output([sys.executable, "-c", script]))

@@ -39,7 +39,7 @@ from app.index.types import (
     UsageTotals,
     Warned,
 )
-from app.loader import load_cassette, load_request
+from app.loader import load_cassette
 from app.model import Cassette, Interaction, Note
 
 Progress = Callable[[int, int], None]
@@ -395,7 +395,7 @@ class Index:
 
     def with_request(self, path: str, version: str | None, it: Interaction) -> Interaction:
         """Interaction `it` of the stored form of `path` (content `version`) with its whole
-        request body, decoded from the file for that one interaction."""
+        request body, rebuilt from the edits the form keeps (`stored.dump_requests`)."""
         opened = self._open(path)
         if not isinstance(opened, tuple):
             return it
@@ -403,13 +403,13 @@ class Index:
         whole = self.decoded.get(key)
         if whole is None or whole.version != version:
             hit = self.bodies.get((*key, it.index))
+            if hit is None:
+                found = self._form(key, "requests")
+                hit = None if found is None else stored.request_body(found, it.index)
             if hit is not None:
+                self.bodies.put((*key, it.index), hit, 100 + len(hit[0] or ""))
                 return stored.with_request(it, hit[0])
-            read = load_request(Path(abspath), path, it.index, self.limits)
-            if read is not None and read[0] == version:
-                self.bodies.put((*key, it.index), (read[1],), 100 + len(read[1] or ""))
-                return stored.with_request(it, read[1])
-            # Changed since indexed, or unreadable now: what the whole decode says.
+            # Changed since indexed, or the form does not read: what the whole decode says.
             whole = self._decoded(abspath, key)
         return _at(whole, it.index) or it
 
@@ -437,14 +437,16 @@ class Index:
 
     def _stored(self, key: tuple[str, int, int, bool]) -> Cassette | None:
         """The stored form, if the index kept one for the file at this size and mtime."""
+        found = self._form(key, "data")
+        cas = None if found is None else stored.load(found)
+        return cas if cas is not None and cas.path == key[0] else None
+
+    def _form(self, key: tuple[str, int, int, bool], part: str) -> bytes | None:
         try:
-            found = schema.form(self._conn(), key[0])
+            found = schema.form(self._conn(), key[0], part)
         except sqlite3.DatabaseError:
             return None
-        if found is None or found[:2] != key[1:3]:
-            return None
-        cas = stored.load(found[2])
-        return cas if cas is not None and cas.path == key[0] else None
+        return None if found is None or found[:2] != key[1:3] else found[2]
 
     def _decoded(self, abspath: str, key: tuple[str, int, int, bool]) -> Cassette:
         hit = self.decoded.get(key)

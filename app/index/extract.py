@@ -41,7 +41,7 @@ class Extracted:
     docs: list[tuple[int | None, int | None, str | None, int | None, str]]  # + thread
     tags: list[tuple[str, str]]
     # The decoded form pages start from (app.index.stored), for files whose decode is costly.
-    form: bytes | None = None
+    form: tuple[bytes, bytes] | None = None
 
 
 def extract_file(
@@ -52,7 +52,7 @@ def extract_file(
     if cassette.errors or not stored.worth_storing(size):
         return ex
     try:
-        form = stored.dump(cassette)
+        form = stored.dump(cassette), stored.dump_requests(cassette)
     except stored.Unstorable:
         return ex
     return dataclasses.replace(ex, form=form)

@@ -73,7 +73,8 @@ CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 -- The decoded form of a cassette whose decode is costly (app.index.stored); an index file
 -- from before it gains the empty table, and its cassettes are decoded from disk as before.
 CREATE TABLE IF NOT EXISTS forms(
-  cassette_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL
+  cassette_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL,
+  requests BLOB NOT NULL
 );
 """
 
@@ -233,17 +234,19 @@ def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
         conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, cell(text)))
     if ex.form is not None:
         conn.execute(
-            "INSERT INTO forms(cassette_id, version, data) VALUES (?, ?, ?)",
-            (cid, FORM_VERSION, ex.form),
+            "INSERT INTO forms(cassette_id, version, data, requests) VALUES (?, ?, ?, ?)",
+            (cid, FORM_VERSION, *ex.form),
         )
     return cid
 
 
-def form(conn: sqlite3.Connection, path: str) -> tuple[int, int, bytes] | None:
-    """(size, mtime_ns, form) of the file's row as indexed, when it has a form of this version."""
+def form(conn: sqlite3.Connection, path: str, part: str) -> tuple[int, int, bytes] | None:
+    """(size, mtime_ns, bytes) of the file's row as indexed and of `part` of its stored form
+    ("data" or "requests", app.index.stored), when it has a form of this version."""
+    column = {"data": "f.data", "requests": "f.requests"}[part]
     row = conn.execute(
-        "SELECT c.size, c.mtime_ns, f.data FROM cassettes c JOIN forms f ON f.cassette_id = c.id"
-        " WHERE c.path=? AND f.version=?",
+        f"SELECT c.size, c.mtime_ns, {column} FROM cassettes c"
+        " JOIN forms f ON f.cassette_id = c.id WHERE c.path=? AND f.version=?",
         (path, FORM_VERSION),
     ).fetchone()
     return None if row is None else (int(row[0]), int(row[1]), bytes(row[2]))

@@ -248,5 +248,82 @@ def load(blob: bytes) -> Cassette | None:
 
 
 def with_request(light_it: Interaction, body: str | None) -> Interaction:
-    """A light interaction with its whole request body back (read from the file)."""
+    """A light interaction with its whole request body back."""
     return dataclasses.replace(light_it, request_body=body)
+
+
+# A block compared at a time when looking for where two bodies differ.
+_BLOCK = 1 << 16
+
+
+def dump_requests(cassette: Cassette) -> bytes:
+    """Every (masked) request body, each as an edit of an earlier one: an agent's next request
+    is its previous one with messages added, so each is kept as (earlier body, characters kept
+    from its start, from its end, the text between). The earlier body is the previous request
+    of the same thread, or the previous one in the file, whichever leaves less text between.
+    Raises Unstorable."""
+    bodies = [it.request_body for it in cassette.interactions]
+    last_of_thread: dict[int, int] = {}
+    rows: list[list[Any]] = []
+    for k, it in enumerate(cassette.interactions):
+        body = bodies[k]
+        best: list[Any] = [it.index, None, 0, 0, body]
+        if body is not None:
+            spare = len(body)
+            for base in {last_of_thread.get(it.thread, -1) if it.thread is not None else -1, k - 1}:
+                old = bodies[base] if base >= 0 else None
+                if old is None:
+                    continue
+                head = _common_prefix(old, body)
+                tail = _common_prefix(old[head:][::-1], body[head:][::-1])
+                if len(body) - head - tail < spare:
+                    spare = len(body) - head - tail
+                    best = [it.index, base, head, tail, body[head : len(body) - tail]]
+        if it.thread is not None:
+            last_of_thread[it.thread] = k
+        rows.append(best)
+    try:
+        return zlib.compress(orjson.dumps([FORM_VERSION, rows]), 1)
+    except orjson.JSONEncodeError as exc:
+        raise Unstorable(str(exc)) from exc
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """How many characters `a` and `b` share at their start (compared a block at a time)."""
+    n = min(len(a), len(b))
+    at = 0
+    while at < n and a[at : at + _BLOCK] == b[at : at + _BLOCK]:
+        at += _BLOCK
+    lo, hi = at, min(n, at + _BLOCK)
+    while lo < hi:  # the first difference is inside this block
+        mid = (lo + hi) // 2
+        if a[lo : mid + 1] == b[lo : mid + 1]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return min(lo, n)
+
+
+def request_body(blob: bytes, index: int) -> tuple[str | None] | None:
+    """The whole request body of interaction `index`, from `dump_requests`' bytes; None when
+    they do not read (another version, damage)."""
+    try:
+        version, rows = orjson.loads(zlib.decompress(blob))
+        if version != FORM_VERSION:
+            return None
+        at = {row[0]: k for k, row in enumerate(rows)}
+        chain: list[list[Any]] = []
+        k: int | None = at[index]
+        while k is not None:
+            chain.append(rows[k])
+            base = rows[k][1]
+            if base is not None and base >= k:
+                return None  # each body builds on an earlier one: anything else is damage
+            k = base
+        body: str | None = chain[-1][4]
+        for _, _, head, tail, middle in reversed(chain[:-1]):
+            assert body is not None
+            body = body[:head] + middle + (body[len(body) - tail :] if tail else "")
+    except Exception:
+        return None
+    return (body,)

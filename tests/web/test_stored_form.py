@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from app.conversation.context import _parameters, parameters_body
 from app.index import Index, stored
 from app.index.budget import ENV, cache_bytes, page_cache_bytes
-from app.loader import load_cassette
+from app.loader import load_bytes, load_cassette
 from app.model import Cassette, Interaction, Message, TextPart, ToolCallPart
 from bench.make_agent_run import agent_run
 from tests.security.planted import POSITIONS, leaked, planted_cassette, random_secret, shaped
@@ -101,7 +101,7 @@ def test_every_page_from_the_stored_form_equals_the_page_decoded_from_the_file(
     assert form < run / 10
 
 
-def test_the_raw_view_reads_its_whole_request_body_from_the_file(
+def test_the_raw_view_rebuilds_its_whole_request_body_from_the_form(
     root: Path, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _store_all(monkeypatch)
@@ -116,7 +116,7 @@ def test_the_raw_view_reads_its_whole_request_body_from_the_file(
     whole = load_cassette(root / "agent-run.yaml", "agent-run.yaml")
     assert page["request_body"] == whole.interactions[13].request_body
     assert len(page["request_body"]) > 10 * len(light_body)
-    # Read for that interaction alone: the whole cassette was never decoded.
+    # The file was not decoded again for it.
     assert index.decoded.get(("agent-run.yaml", *_stat(root / "agent-run.yaml"), False)) is None
 
 
@@ -150,7 +150,7 @@ def test_a_file_changed_since_indexed_is_decoded_from_disk_and_stored_again(
     assert loaded[0] == stored.light(now)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "old version", "other json"])
+@pytest.mark.parametrize("damage", ["garbage", "old version", "other json", "requests"])
 def test_a_damaged_or_old_form_is_ignored_and_the_file_decoded(
     root: Path, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -163,21 +163,27 @@ def test_a_damaged_or_old_form_is_ignored_and_the_file_decoded(
             conn.execute("UPDATE forms SET data = x'789c00ff'")
         elif damage == "old version":
             conn.execute("UPDATE forms SET version = version - 1")
-        else:
+        elif damage == "other json":
             conn.execute("UPDATE forms SET data = ?", (zlib.compress(b'[1, [], {"a": 2}]'),))
+        else:  # the request bodies only: the raw view falls back to the whole decode
+            conn.execute("UPDATE forms SET requests = ?", (zlib.compress(b"[1, [[0, 5]]]"),))
     loaded = index.light("agent-run.yaml")
     assert loaded is not None
-    assert not loaded[1]
+    assert loaded[1] == (damage == "requests")
     assert _pages(client, "agent-run.yaml", 3) == _pages(decoding, "agent-run.yaml", 3)
 
 
-def test_a_form_reads_back_as_the_light_cassette_for_every_sample() -> None:
-    for path in sorted(SAMPLES.rglob("*")):
-        if not path.is_file():
-            continue
-        cas = load_cassette(path, path.name)
+def test_a_form_reads_back_as_the_light_cassette_and_its_bodies_for_every_sample() -> None:
+    files = [p for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
+    run = Path("agent-run.yaml")
+    for path in [*files, run]:
+        data = agent_run(turns=30, result_chars=200) if path == run else path.read_bytes()
+        cas = load_bytes(data, path.name)
         back = stored.load(stored.dump(cas))
         assert back == stored.light(cas), path
+        requests = stored.dump_requests(cas)
+        for it in cas.interactions:
+            assert stored.request_body(requests, it.index) == (it.request_body,), path
         # The light request body still says every parameter the cassette page compares.
         for it in cas.interactions:
             assert _parameters(parameters_body(it.request_body)) == _parameters(it.request_body)
@@ -224,11 +230,13 @@ def test_no_secret_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     idx = Index(tmp_path / "i.sqlite3", [root], workers=1)
     idx.refresh()
     with sqlite3.connect(idx.db_path) as conn:
-        (blob,) = conn.execute("SELECT data FROM forms").fetchone()
-    text = zlib.decompress(blob).decode()
+        blob, requests = conn.execute("SELECT data, requests FROM forms").fetchone()
+    text = zlib.decompress(blob).decode() + zlib.decompress(requests).decode()
     assert "Jupiter." in text  # the form is there and holds the answer
     assert leaked(text, list(planted.values())) == []
-    assert leaked(json.loads(text).__repr__(), list(planted.values())) == []
+    # Nor in what the JSON says once its escapes are read.
+    unescaped = repr([json.loads(zlib.decompress(b)) for b in (blob, requests)])
+    assert leaked(unescaped, list(planted.values())) == []
     idx.close()
 
 
