@@ -3,8 +3,9 @@
 The index is a cache of what the files say. A refresh walks the roots, re-reads only files whose
 size or mtime changed (in worker processes when there is much to read), drops rows of files that
 vanished, and bumps a generation counter so open pages can tell that something changed. Pages
-that need a whole cassette read it from disk again through `cassette()`, which keeps a cache
-keyed by the file's size and mtime and bounded by bytes (app.index.budget).
+that need a whole cassette read it from disk again through `cassette()`; the cassette and
+interaction pages start from the decoded form kept for costly files (`light()`, app.index.stored)
+instead. Both are cached by the file's size and mtime, bounded by bytes (app.index.budget).
 """
 
 from __future__ import annotations

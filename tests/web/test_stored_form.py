@@ -23,7 +23,15 @@ from app.index.budget import ENV, cache_bytes, page_cache_bytes
 from app.loader import load_bytes, load_cassette
 from app.model import Cassette, Interaction, Message, TextPart, ToolCallPart
 from bench.make_agent_run import agent_run
-from tests.security.planted import POSITIONS, leaked, planted_cassette, random_secret, shaped
+from tests.security.planted import (
+    POSITIONS,
+    interaction_count,
+    leaked,
+    planted_cassette,
+    random_secret,
+    shaped,
+)
+from tests.security.test_secret_leaks import web_outputs
 from tests.web.conftest import MakeClient
 from tests.web.test_cache_budget import write_runs
 
@@ -221,7 +229,9 @@ def test_equal_messages_are_written_once() -> None:
     assert zlib.decompress(blob).count(b'"hello hello') == 1
 
 
-def test_no_secret_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_secret_is_stored_or_shown_from_the_form(
+    tmp_path: Path, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _store_all(monkeypatch)
     root = tmp_path / "root"
     root.mkdir()
@@ -238,6 +248,14 @@ def test_no_secret_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     unescaped = repr([json.loads(zlib.decompress(b)) for b in (blob, requests)])
     assert leaked(unescaped, list(planted.values())) == []
     idx.close()
+    client = make_client(root)
+    served: Index = client.app.state.live.index  # type: ignore[attr-defined]
+    loaded = served.light("c.yaml")
+    assert loaded is not None
+    assert loaded[1]
+    pages = web_outputs(client, "c.yaml", interaction_count(planted))
+    assert "Jupiter." in pages
+    assert leaked(pages, list(planted.values())) == []
 
 
 def test_stored_forms_and_request_bodies_stay_within_their_budgets(
