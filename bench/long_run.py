@@ -271,6 +271,14 @@ def bench(api: str, turns: int, chars: int, copies: int) -> list[tuple[str, str,
     rows.append(("index file KB", f"{db.stat().st_size / 1024:,.0f}", "", ""))
     script = f"from bench.long_run import serve_part; import json, pathlib; print(json.dumps(serve_part(pathlib.Path({str(folder)!r}), pathlib.Path({str(db)!r}))))"  # noqa: E501
     served = json.loads(subprocess.check_output([sys.executable, "-c", script]))
+    # The same in a serve that builds its index itself (a fresh file), pages opened once it is.
+    fresh = db.with_name(db.stem + "-fresh.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+    script = script.replace(repr(str(db)), repr(str(fresh)))
+    itself = json.loads(subprocess.check_output([sys.executable, "-c", script]))
+    for key in ("rss before MB", f"rss after {copies} cassette pages MB", "peak rss MB"):
+        served[f"serve that indexed them itself: {key}"] = itself[key]
     for key, value in served.items():
         if isinstance(value, list):
             row(key, tuple(value))

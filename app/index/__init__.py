@@ -47,6 +47,10 @@ Progress = Callable[[int, int], None]
 
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+# A file this large is decoded in a worker process even when it is the only one to read: its
+# decode holds several times its size at once (a 90 MB agent run peaks near 400 MB), which a
+# long-lived `serve` would keep as RSS once freed; a worker gives it back when it exits.
+ISOLATE_BYTES = 16_000_000
 
 
 class IndexLocationError(ValueError):
@@ -230,25 +234,30 @@ class Index:
         for f in todo:
             if f.error is not None:
                 step(_error_entry(f))
-        if len(readable) >= PARALLEL_THRESHOLD and self.workers > 1:
+        many = len(readable) >= PARALLEL_THRESHOLD and self.workers > 1
+        pooled = readable if many else [f for f in readable if f.size >= ISOLATE_BYTES]
+        if pooled:
             ctx = get_context("forkserver")
             # Workers fork from a server that already imported the decoders and the price
             # table, instead of each paying for those imports again.
             ctx.set_forkserver_preload(["app.index.extract", "genai_prices"])
-            with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
+            workers = max(1, min(self.workers, len(pooled)))
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
                 results = pool.map(
                     extract_file,
-                    [f.path for f in readable],
-                    [f.abspath for f in readable],
-                    [f.size for f in readable],
-                    [f.mtime_ns for f in readable],
-                    [self.limits] * len(readable),
-                    chunksize=16,
+                    [f.path for f in pooled],
+                    [f.abspath for f in pooled],
+                    [f.size for f in pooled],
+                    [f.mtime_ns for f in pooled],
+                    [self.limits] * len(pooled),
+                    chunksize=16 if many else 1,
                 )
                 for ex in results:
                     step(ex)
-        else:
+        if not many:
             for f in readable:
+                if f.size >= ISOLATE_BYTES:
+                    continue
                 step(extract_file(f.path, f.abspath, f.size, f.mtime_ns, self.limits))
         flush()
 

@@ -276,3 +276,25 @@ def test_stored_forms_and_request_bodies_stay_within_their_budgets(
             assert index.bodies.used <= page_cache_bytes()
     assert index.bodies.used > 0  # bodies were kept, up to the budget
     assert len(index.decoded) >= 1  # light forms fit where whole decodes would not
+
+
+def test_a_large_file_is_decoded_in_a_worker_process_even_alone(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its decode's transient peak is then the worker's, given back when it exits, not serve's."""
+    import app.index
+    import app.index.extract
+
+    def never(*args: object) -> Cassette:
+        raise AssertionError("decoded in the serving process")
+
+    monkeypatch.setattr(app.index, "ISOLATE_BYTES", (root / "agent-run.yaml").stat().st_size)
+    monkeypatch.setattr(app.index.extract, "load_cassette", never)
+    only = tmp_path / "only"
+    only.mkdir()
+    shutil.copy(root / "agent-run.yaml", only / "agent-run.yaml")
+    idx = Index(tmp_path / "only.sqlite3", [only], workers=1)
+    result = idx.refresh()
+    assert result.errors == []
+    assert idx.counts()[1] == len(load_cassette(only / "agent-run.yaml", "x").interactions)
+    idx.close()
