@@ -75,9 +75,10 @@ def _pages(client: TestClient, path: str, n: int) -> list[tuple[str, str]]:
         ]
     out = []
     for url, accept in urls:
-        response = client.get(url, headers={"accept": accept})
-        assert response.status_code == 200, (url, response.text[:300])
-        out.append((url, response.text))
+        for partial in ({}, {"hx-request": "true"}):  # the page, and its htmx swap
+            response = client.get(url, headers={"accept": accept, **partial})
+            assert response.status_code == 200, (url, response.text[:300])
+            out.append((url, response.text))
     return out
 
 
