@@ -299,3 +299,23 @@ def test_a_large_file_is_decoded_in_a_worker_process_even_alone(
     assert result.errors == []
     assert idx.counts()[1] == len(load_cassette(only / "agent-run.yaml", "x").interactions)
     idx.close()
+
+
+def test_the_players_deltas_stay_within_their_budget(
+    root: Path, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import playback
+
+    _store_all(monkeypatch)
+    client = make_client(root)
+    playback._CACHE.clear()
+    one = client.get("/api/cassettes/agent-run.yaml/interactions/0/chunks").json()
+    assert one["total"] > 0
+    weight = playback._CACHE.used
+    assert weight > 0
+    monkeypatch.setenv(ENV, str(weight * 4 * 2.5 / 1e6))  # a page cache: room for 2.5 of them
+    for k in range(14):
+        response = client.get(f"/api/cassettes/agent-run.yaml/interactions/{k}/chunks")
+        assert response.status_code == 200
+        assert playback._CACHE.used <= page_cache_bytes()
+    assert 1 <= len(playback._CACHE) <= 3
