@@ -50,10 +50,6 @@ class Unstorable(ValueError):
     """A value the form cannot write exactly: the file is decoded from disk instead."""
 
 
-Encode = Callable[[Any], Any]
-Decode = Callable[[Any], Any]
-
-
 class _Writer:
     """One cassette's messages, each distinct one written once and referred to by number."""
 
