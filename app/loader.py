@@ -18,7 +18,7 @@ from pathlib import Path
 from app.apis import decode_interaction
 from app.conversation import detect_threads
 from app.formats import read_cassette
-from app.formats.base import ReadLimits
+from app.formats.base import BesideError, BesideMissing, BesideReader, ReadLimits
 from app.model import (
     Cassette,
     Interaction,
@@ -91,12 +91,38 @@ def load_cassette(path: Path, display_path: str, limits: ReadLimits | None = Non
         data = read_file_bytes(path, limits)
     except FileReadError as exc:
         return Cassette(path=display_path, format="unknown", errors=(Note(str(exc)),))
-    return load_bytes(data, display_path, limits)
+    return load_bytes(data, display_path, limits, files_beside(path, limits))
 
 
-def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None) -> Cassette:
+def files_beside(path: Path, limits: ReadLimits) -> BesideReader:
+    """Opens a file a cassette names relative to its own folder (WireMock's `__files/`) only
+    when its real path, every symlink resolved, is inside `limits.roots` (else the folder above
+    the cassette's), and within the size limit: a name can never reach beyond what is served."""
+    folder = path.parent
+    bounds = limits.roots or (os.path.realpath(folder.parent),)
+
+    def read(relative: str) -> bytes:
+        real = os.path.realpath(folder / relative)
+        if not any(real == b or real.startswith(b.rstrip(os.sep) + os.sep) for b in bounds):
+            raise BesideError("it resolves outside the indexed folders")
+        if not os.path.lexists(real):
+            raise BesideMissing("missing")
+        try:
+            return read_file_bytes(Path(real), limits)
+        except FileReadError as exc:
+            raise BesideError(str(exc)) from exc
+
+    return read
+
+
+def load_bytes(
+    data: bytes,
+    display_path: str,
+    limits: ReadLimits | None = None,
+    beside: BesideReader | None = None,
+) -> Cassette:
     try:
-        return _decode(data, display_path, limits or ReadLimits())
+        return _decode(data, display_path, limits or ReadLimits(), beside)
     except RecursionError:
         reason = "data is nested too deeply to decode"
     except Exception as exc:  # the last guard: a bug must cost one file, not the whole run
@@ -109,8 +135,10 @@ def load_bytes(data: bytes, display_path: str, limits: ReadLimits | None = None)
     )
 
 
-def _decode(data: bytes, display_path: str, limits: ReadLimits) -> Cassette:
-    raw = read_cassette(data, display_path, limits)
+def _decode(
+    data: bytes, display_path: str, limits: ReadLimits, beside: BesideReader | None
+) -> Cassette:
+    raw = read_cassette(data, display_path, limits, beside)
     threaded = detect_threads(share_repeats(decode_interaction(r) for r in raw.interactions))
     return Cassette(
         path=display_path,

@@ -71,11 +71,15 @@ class ToolResultPart:
 
 @dataclass(frozen=True, slots=True)
 class MediaPart:
-    """An image, audio clip or file; inline data is never repeated, so `url` is null for it."""
+    """An image, audio clip or file; inline data is never repeated, so `url` is null for it.
+    Extra fields: `data_url` keeps small inline images and audio as a `data:` URL the pages
+    show (app/apis/inline_media.py says when), `inline_bytes` the size of any inline payload."""
 
     type: Literal["image", "audio", "file"]
     media_type: str | None
     url: str | None = None
+    data_url: str | None = None
+    inline_bytes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

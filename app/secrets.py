@@ -812,9 +812,13 @@ class _Scan:
                 title=self.text(part.title, f"{where} citation") if part.title else part.title,
                 url=self.url(part.url, f"{where} citation") if part.url else part.url,
             )
-        if part.url is not None:
-            return _replaced(part, url=self.url(part.url, f"{where} media"))
-        return part
+        url = self.url(part.url, f"{where} media") if part.url is not None else None
+        data_url = part.data_url
+        if data_url is not None:  # base64 letters are no text: the bytes they hold are read
+            head, _, payload = data_url.partition(",")
+            masked = self._binary(payload, f"{where} inline media")
+            data_url = data_url if masked is payload else f"{head},{masked}"
+        return _replaced(part, url=url, data_url=data_url)
 
     def message(self, message: Message, where: str) -> Message:
         parts = tuple(self.part(p, where) for p in message.parts)
@@ -880,20 +884,23 @@ class _Scan:
         if body is None:
             return body
         if body.startswith("base64:"):
-            return self._binary(body, where)
+            encoded = body[7:]
+            masked = self._binary(encoded, where)
+            return body if masked is encoded else "base64:" + masked
         return self.text(body, where)
 
-    def _binary(self, body: str, where: str) -> str:
-        """A binary body is shown as base64, which anyone can decode: its text parts (a
-        multipart field beside an audio file, an event-stream frame) are masked in the bytes."""
+    def _binary(self, encoded: str, where: str) -> str:
+        """Binary data is shown as base64, which anyone can decode: its text parts (a
+        multipart field beside an audio file, an event-stream frame, a comment inside an
+        image) are masked in the bytes. `encoded` itself comes back when nothing is masked."""
         try:
-            data = base64.b64decode(body[7:], validate=True)
+            data = base64.b64decode(encoded, validate=True)
         except ValueError:
-            return body
+            return encoded
         text = data.decode("latin-1")  # one character per byte: spans are byte offsets
         hits = text_hits(text)
         if not hits:
-            return body
+            return encoded
         out: list[bytes] = []
         pos = 0
         for h in hits:
@@ -902,7 +909,7 @@ class _Scan:
             out += [data[pos : h.start], mask_value(text[h.start : h.end]).encode()]
             pos = h.end
         out.append(data[pos:])
-        return "base64:" + base64.b64encode(b"".join(out)).decode("ascii")
+        return base64.b64encode(b"".join(out)).decode("ascii")
 
 
 def _replaced(obj: _T, **changes: Any) -> _T:

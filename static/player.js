@@ -460,6 +460,28 @@
     else if (node.offsetTop < box.scrollTop) box.scrollTop = node.offsetTop;
   };
 
+  // The same rule as the pages' media macro: only inline data of a safe type is drawn or played
+  // (the server keeps it only under its size cap); anything else is named with its size.
+  var SAFE_MEDIA = {
+    image: /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+\/=]+$/,
+    audio: /^data:audio\/(wav|mpeg|ogg|webm|flac|aac|mp4);base64,[A-Za-z0-9+\/=]+$/
+  };
+
+  function mediaNode(box, p) {
+    var safe = SAFE_MEDIA[p.type], src = p.data_url;
+    if (safe && src && safe.test(src)) {
+      var media = el(p.type === "image" ? "img" : "audio");
+      if (p.type === "audio") media.controls = true;
+      else media.alt = "Image from the conversation";
+      media.src = src;
+      box.appendChild(media);
+      return;
+    }
+    box.appendChild(el("span", "badge", p.type));
+    var size = p.inline_bytes != null ? " of " + Math.ceil(p.inline_bytes / 1024) + " KB not shown" : "";
+    box.appendChild(el("span", "small muted", " " + (p.media_type || "") + size));
+  }
+
   Player.prototype.partNode = function (p, key) {
     var box = el("div", "pl-part pl-" + p.type);
     box.setAttribute("data-slot", String(key));
@@ -487,6 +509,8 @@
     } else if (p.type === "tool_result") {
       box.appendChild(el("span", "badge", "tool result" + (p.is_error ? " (error)" : "")));
       box.appendChild(el("div", "pl-text", p.content));
+    } else if (p.type === "image" || p.type === "audio" || p.type === "file") {
+      mediaNode(box, p);
     } else {
       box.appendChild(el("span", "badge", p.type));
       box.appendChild(el("pre", "code small", JSON.stringify(p, null, 2)));

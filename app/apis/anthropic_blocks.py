@@ -12,6 +12,7 @@ from typing import Any
 
 from app.apis.chat_parts import dicts, tool_call
 from app.apis.citations import citation_parts
+from app.apis.inline_media import inline
 from app.model import (
     MediaPart,
     Message,
@@ -37,6 +38,8 @@ def _source_media(kind: str, block: dict[str, Any]) -> MediaPart:
     url = src.get("url") if src.get("type") == "url" else None
     if media_type is None and src.get("type") == "text":
         media_type = "text/plain"
+    if src.get("type") == "base64" and kind in ("image", "audio"):
+        return inline(kind, media_type if isinstance(media_type, str) else None, src.get("data"))  # type: ignore[arg-type]
     return MediaPart(
         type=kind,  # type: ignore[arg-type]
         media_type=media_type if isinstance(media_type, str) else None,

@@ -192,7 +192,8 @@ def _media(kind: str, value: dict[str, Any]) -> Part:
         media_type = f"{kind}/{fmt}" if fmt else None
     source = value.get("source")
     s3 = source.get("s3Location") if isinstance(source, dict) else None
-    return media(media_type, s3.get("uri") if isinstance(s3, dict) else None)
+    data = source.get("bytes") if isinstance(source, dict) else None
+    return media(media_type, s3.get("uri") if isinstance(s3, dict) else None, data)
 
 
 def _result_text(content: Any) -> str:

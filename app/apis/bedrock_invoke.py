@@ -104,6 +104,8 @@ def _read_frame(fr: Frame, out: Decoded) -> tuple[ChunkKind, str, dict[str, Any]
     if len(keys) == 1 and isinstance(payload[keys[0]], dict):
         name = keys[0]
         return _NOVA_KINDS.get(name, "other"), name, payload
+    if not keys and METRICS_KEY in payload:  # Jamba's last chunk: the counts alone
+        return "usage", "chunk", payload
     has_stop = _stop_reason(payload) or payload.get("is_finished") is True
     return ("finish" if has_stop else "text"), "chunk", payload
 
@@ -122,16 +124,24 @@ def _fold(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     return answer
 
 
+def choice_piece(payload: dict[str, Any]) -> tuple[str, Any]:
+    """Text and stop reason of an OpenAI-shaped chunk's first choice: AI21 Jamba streams a
+    `delta`, Mistral's chat models a `message` piece with `stop_reason`."""
+    choices = payload.get("choices")
+    choice = obj(choices[0]) if isinstance(choices, list) and choices else {}
+    piece = obj(choice.get("delta") or choice.get("message")).get("content")
+    return str(piece or ""), choice.get("finish_reason") or choice.get("stop_reason")
+
+
 def _fold_choices(events: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    """OpenAI-shaped chunks (AI21 Jamba, Mistral Large): the deltas' text, the last reason."""
+    """OpenAI-shaped chunks (AI21 Jamba, Mistral Large): the pieces' text, the last reason."""
     answer: dict[str, Any] = {}
     text: list[str] = []
     reason = None
     for _, payload in events:
-        for choice in payload.get("choices") or []:
-            delta = obj(obj(choice).get("delta"))
-            text.append(str(delta.get("content") or ""))
-            reason = obj(choice).get("finish_reason") or obj(choice).get("stop_reason") or reason
+        piece, stop = choice_piece(payload)
+        text.append(piece)
+        reason = stop or reason
         for key in ("usage", METRICS_KEY, "model", "id"):
             if payload.get(key) is not None:
                 answer[key] = payload[key]

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
 from app.apis.base import Exchange, parse_arguments
+from app.apis.inline_media import MediaKind, from_data_url
 from app.model import ApiError, FinishReason, MediaPart, ToolCallPart
 from app.streams import detect_framing, frame
-
-MediaKind = Literal["image", "audio", "file"]
 
 # Recorded finish / stop reasons of every API, lower-cased, to the contract's values.
 # A value not listed here is kept raw and normalized to "other".
@@ -84,18 +83,12 @@ def tool_call(call_id: Any, name: Any, arguments: Any) -> ToolCallPart:
     )
 
 
-def data_url_media_type(url: str) -> str | None:
-    """`data:image/png;base64,...` -> `image/png`."""
-    head = url[5 : url.find(",")] if "," in url else url[5:]
-    kind = head.split(";", 1)[0].strip()
-    return kind or None
-
-
 def media(kind: MediaKind, url: Any, media_type: str | None = None) -> MediaPart:
-    """An image/audio/file part; inline (data: URL) content is not repeated, so its url is None."""
+    """An image/audio/file part; inline (data: URL) content is not the contract's url: it is
+    kept apart, size-capped (`inline_media`)."""
     text = url if isinstance(url, str) else None
     if text is not None and text.startswith("data:"):
-        return MediaPart(type=kind, media_type=media_type or data_url_media_type(text), url=None)
+        return from_data_url(kind, text, media_type)
     return MediaPart(type=kind, media_type=media_type, url=text)
 
 

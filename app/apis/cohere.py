@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.apis.base import Decoded, Exchange, response_only
-from app.apis.chat_parts import api_error, dicts, finish_reason, text_of, tool_call
+from app.apis.chat_parts import api_error, dicts, finish_reason, media, text_of, tool_call
 from app.apis.native_parts import as_text, fold_frames, function_tools, obj, stream_frames
 from app.model import (
     ChunkKind,
-    MediaPart,
     Message,
     Note,
     Part,
@@ -117,9 +116,7 @@ def _content_part(item: Any) -> Part | None:
     if kind == "image_url":
         image = item.get("image_url")
         url = image.get("url") if isinstance(image, dict) else image
-        inline = isinstance(url, str) and url.startswith("data:")
-        media_type = url[5:].split(";", 1)[0] if inline and isinstance(url, str) else None
-        return MediaPart("image", media_type or None, None if inline else url)
+        return media("image", url)
     if kind == "document":
         return TextPart(_tool_result_text([item]))
     return UnknownPart(item)

@@ -112,7 +112,7 @@ def _part(part: dict[str, Any], calls: dict[str, list[str | None]]) -> Part | No
         return ReasoningPart(text) if part.get("thought") else TextPart(text)
     inline = first(part, "inlineData", "inline_data")
     if isinstance(inline, dict):
-        return media(first(inline, "mimeType", "mime_type"))
+        return media(first(inline, "mimeType", "mime_type"), data=inline.get("data"))
     file = first(part, "fileData", "file_data")
     if isinstance(file, dict):
         return media(first(file, "mimeType", "mime_type"), first(file, "fileUri", "file_uri"))

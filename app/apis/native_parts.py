@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
 from app.apis.base import Decoded, Exchange
+from app.apis.inline_media import MediaKind, inline
 from app.model import Chunk, ChunkKind, MediaPart, Note, Tool
 from app.streams import Frame, Framing, detect_framing, frame
-
-MediaKind = Literal["image", "audio", "file"]
 
 
 def media_kind(media_type: str | None) -> MediaKind:
@@ -31,25 +30,12 @@ def media_kind(media_type: str | None) -> MediaKind:
     return "file"
 
 
-def media(media_type: str | None, url: str | None = None) -> MediaPart:
-    """A media part; inline bytes are left behind on purpose (the contract never repeats them)."""
+def media(media_type: str | None, url: str | None = None, data: Any = None) -> MediaPart:
+    """A media part; inline base64 `data` is not the contract's url: it is kept apart,
+    size-capped (`inline_media`)."""
+    if data is not None:
+        return inline(media_kind(media_type), media_type or None, data)
     return MediaPart(type=media_kind(media_type), media_type=media_type or None, url=url)
-
-
-# Leading base64 characters of common image signatures, for APIs that send bare base64 images.
-_BASE64_MAGIC = (
-    ("iVBORw0KGgo", "image/png"),
-    ("/9j/", "image/jpeg"),
-    ("R0lGOD", "image/gif"),
-    ("UklGR", "image/webp"),
-)
-
-
-def sniff_base64_image(data: str) -> str | None:
-    for prefix, media_type in _BASE64_MAGIC:
-        if data.startswith(prefix):
-            return media_type
-    return None
 
 
 def as_text(value: Any) -> str:

@@ -12,16 +12,15 @@ from typing import Any
 
 from app.apis.base import Decoded, Exchange, response_only
 from app.apis.chat_parts import api_error, dicts, finish_reason, tool_call
+from app.apis.inline_media import inline, sniff
 from app.apis.native_parts import (
     fold_frames,
     function_tools,
     obj,
-    sniff_base64_image,
     stream_frames,
 )
 from app.model import (
     ChunkKind,
-    MediaPart,
     Message,
     Part,
     ReasoningPart,
@@ -175,8 +174,7 @@ def _message(msg: dict[str, Any]) -> Message:
     elif isinstance(content, str) and content:
         parts.append(TextPart(content))
     for image in msg.get("images") or []:  # bare base64: the type is read from its first bytes
-        sniffed = sniff_base64_image(image) if isinstance(image, str) else None
-        parts.append(MediaPart(type="image", media_type=sniffed))
+        parts.append(inline("image", sniff("image", image), image))
     for call in dicts(msg.get("tool_calls")):
         fn = obj(call.get("function"))
         parts.append(tool_call(call.get("id"), fn.get("name"), fn.get("arguments") or {}))

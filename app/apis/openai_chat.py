@@ -30,6 +30,7 @@ from app.apis.chat_parts import (
     tool_call,
 )
 from app.apis.citations import citation_parts
+from app.apis.inline_media import PcmStream, audio_format, inline, sniff
 from app.model import Chunk as ModelChunk
 from app.model import (
     ChunkKind,
@@ -174,7 +175,7 @@ def _content_item(item: Any) -> list[Part]:
     if kind == "input_audio":
         audio = item.get("input_audio") or {}
         fmt = audio.get("format") if isinstance(audio, dict) else None
-        return [media("audio", None, f"audio/{fmt}" if fmt else None)]
+        return [inline("audio", audio_format(fmt), as_dict(audio).get("data"))]
     if kind == "file":
         file = item.get("file") or {}
         data = file.get("file_data") if isinstance(file, dict) else None
@@ -192,8 +193,11 @@ def assistant_parts(msg: dict[str, Any]) -> list[Part]:
     parts.extend(content_parts(msg.get("content")))
     if msg.get("refusal"):
         parts.append(RefusalPart(text_of(msg["refusal"])))
-    if isinstance(msg.get("audio"), dict):
-        parts.append(media("audio", None))
+    if isinstance(msg.get("audio"), StreamedAudio):
+        parts.extend(msg["audio"].parts())
+    elif isinstance(msg.get("audio"), dict):
+        data = msg["audio"].get("data")
+        parts.append(inline("audio", sniff("audio", data), data) if data else media("audio", None))
         transcript = msg["audio"].get("transcript")
         if transcript:
             parts.append(TextPart(str(transcript)))
@@ -450,6 +454,10 @@ class _ChatFold:
         for key in _CHOICE_KEYS:
             if choice.get(key):
                 acc[key] = choice[key]
+        logprobs = choice.get("logprobs")
+        if logprobs and isinstance(logprobs, dict) and isinstance(logprobs.get("content"), list):
+            # Each chunk carries its own tokens' entries: in order, they are the answer's.
+            acc.setdefault("logprobs", {"content": []})["content"].extend(logprobs["content"])
         if choice.get("finish_reason"):
             self.finished = True
             kind = _stronger(kind, "finish")
@@ -479,6 +487,7 @@ class _MessageFold:
         self.arguments: list[list[str]] = []  # each call's argument text, in pieces
         self.slot: dict[int, int] = {}  # tool-call index -> position in self.calls
         self.extra: dict[str, Any] = {}
+        self.audio = StreamedAudio()
 
     def add(self, delta: dict[str, Any]) -> ChunkKind:
         kind: ChunkKind = "other"
@@ -511,7 +520,9 @@ class _MessageFold:
         if isinstance(delta.get("function_call"), dict):
             self._add_call({"index": 0, "function": delta["function_call"]})
             kind = "tool_call"
-        for key in ("audio", "provider_metadata", "annotations"):
+        if isinstance(delta.get("audio"), dict):
+            self.audio.add(delta["audio"])
+        for key in ("provider_metadata", "annotations"):
             if delta.get(key):
                 self.extra[key] = delta[key]
         return kind
@@ -601,6 +612,8 @@ class _MessageFold:
             msg["content"] = [
                 item["raw"] if item.get("type") == "unknown" else item for item in self.content
             ]
+        if self.audio.size or self.audio.transcript:  # read by assistant_parts
+            msg["audio"] = self.audio
         if self.details:
             msg["reasoning_details"] = list(self.details.values())
         if self.calls:
@@ -608,6 +621,29 @@ class _MessageFold:
                 call["function"]["arguments"] = "".join(pieces)
             msg["tool_calls"] = self.calls
         return msg
+
+
+class StreamedAudio:
+    """A spoken answer streamed as `delta.audio` pieces: base64 PCM16 (the only format Chat
+    Completions streams) and transcript text. The PCM is kept while it fits the inline cap."""
+
+    def __init__(self) -> None:
+        self.pcm = PcmStream()
+        self.transcript: list[str] = []
+
+    @property
+    def size(self) -> int:
+        return self.pcm.size
+
+    def add(self, audio: dict[str, Any]) -> None:
+        if isinstance(audio.get("transcript"), str):
+            self.transcript.append(audio["transcript"])
+        self.pcm.add(audio.get("data"))
+
+    def parts(self) -> list[Part]:
+        text = "".join(self.transcript)
+        clip = self.pcm.part() if self.pcm.size else media("audio", None)
+        return [clip, *([TextPart(text)] if text else [])]
 
 
 def _text_slot(item: dict[str, Any]) -> dict[str, Any]:

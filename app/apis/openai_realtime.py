@@ -18,6 +18,7 @@ import orjson
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import as_int, as_str, dicts, finish_reason, text_of, tool_call
+from app.apis.inline_media import PcmStream, inline
 from app.apis.native_parts import obj
 from app.model import (
     ApiError,
@@ -63,9 +64,7 @@ _QUIET = {
     "response.text.done",
     "response.output_audio_transcript.done",
     "response.audio_transcript.done",
-    "response.output_audio.delta",
     "response.output_audio.done",
-    "response.audio.delta",
     "response.audio.done",
     "response.function_call_arguments.done",
     "conversation.item.create",
@@ -74,11 +73,7 @@ _QUIET = {
     "conversation.item.delete",
     "conversation.item.deleted",
     "conversation.item.input_audio_transcription.delta",
-    "input_audio_buffer.append",
     "input_audio_buffer.commit",
-    "input_audio_buffer.clear",
-    "input_audio_buffer.committed",
-    "input_audio_buffer.cleared",
     "input_audio_buffer.speech_started",
     "input_audio_buffer.speech_stopped",
     "input_audio_buffer.timeout_triggered",
@@ -89,6 +84,7 @@ _QUIET = {
     "transcription_session.update",
     "transcription_session.updated",
 }
+_AUDIO_DELTAS = {"response.output_audio.delta", "response.audio.delta"}
 _ROLES: dict[str, Role] = {"user": "user", "assistant": "assistant", "system": "system"}
 _STATUS = {"completed": "stop", "failed": "error", "cancelled": "other"}
 
@@ -127,6 +123,10 @@ class _Session:
         self.items: dict[str, dict[str, Any]] = {}  # by id, in order of first appearance
         self.sent: list[dict[str, Any]] = []  # client-created items, used when none is echoed
         self.deltas: dict[str, list[str]] = {}  # streamed text of items not finished
+        self.audio: dict[str, PcmStream] = {}  # streamed answer audio per item
+        self.heard = PcmStream()  # audio the client appended since the last commit or clear
+        self.spoken: dict[str, PcmStream] = {}  # what was heard, per user item it became
+        self.pcm = {"input": True, "output": True}  # pcm16 unless the session asked for G.711
         self.last_output: list[str] = []
         self.instructions: str | None = None
         self.tools: list[Tool] = []
@@ -151,6 +151,18 @@ class _Session:
         if kind in _TEXT_DELTAS:
             self.deltas.setdefault(str(event.get("item_id")), []).append(str(event.get("delta")))
             return "text"
+        if kind in _AUDIO_DELTAS:
+            self._audio(str(event.get("item_id")), event.get("delta"))
+            return "other"
+        if kind == "input_audio_buffer.append":
+            self._add(self.heard, event.get("audio"), "input")
+            return "other"
+        if kind in ("input_audio_buffer.clear", "input_audio_buffer.cleared"):
+            self.heard = PcmStream()
+            return "other"
+        if kind == "input_audio_buffer.committed":  # the buffer becomes this user item
+            self.spoken[str(event.get("item_id"))], self.heard = self.heard, PcmStream()
+            return "other"
         if kind == "response.function_call_arguments.delta":
             return "tool_call"
         if kind == "conversation.item.input_audio_transcription.completed":
@@ -173,11 +185,24 @@ class _Session:
     def _session(self, session: dict[str, Any]) -> None:
         self.model = as_str(session.get("model")) or self.model
         self.instructions = as_str(session.get("instructions")) or self.instructions
+        for side in ("input", "output"):
+            given = obj(obj(session.get("audio")).get(side)).get("format")
+            fmt = obj(given).get("type") or given or session.get(f"{side}_audio_format")
+            if isinstance(fmt, str):
+                self.pcm[side] = fmt in ("pcm16", "audio/pcm")
         if isinstance(session.get("tools"), list):
             self.tools = [
                 Tool(str(t.get("name") or t.get("type")), t.get("description"), t.get("parameters"))
                 for t in dicts(session["tools"])
             ]
+
+    def _audio(self, item_id: str, delta: Any) -> None:
+        self._add(self.audio.setdefault(item_id, PcmStream()), delta, "output")
+
+    def _add(self, stream: PcmStream, data: Any, side: str) -> None:
+        stream.add(data)
+        if not self.pcm[side]:  # G.711 is no PCM: its size is shown, never a wrong WAV
+            stream.kept, stream.pieces = False, []
 
     def _item(self, item: dict[str, Any]) -> None:
         item_id = as_str(item.get("id"))
@@ -266,6 +291,10 @@ class _Session:
         parts: list[Part] = []
         for content in dicts(item.get("content")):
             parts.extend(_content(content))
+        streams = self.audio if item_id in self.audio else self.spoken
+        if item_id in streams and streams[item_id].size:
+            streamed = streams[item_id].part()
+            parts = [streamed if p.type == "audio" else p for p in parts] or [streamed]
         transcript = as_str(item.get("transcript"))
         if transcript:
             parts.append(TextPart(transcript))
@@ -280,7 +309,7 @@ def _content(content: dict[str, Any]) -> list[Part]:
         text = as_str(content.get("text"))
         return [TextPart(text)] if text else []
     if kind in ("input_audio", "output_audio", "audio"):
-        parts: list[Part] = [MediaPart("audio", None)]
+        parts: list[Part] = [inline("audio", "audio/pcm", content.get("audio"))]
         transcript = as_str(content.get("transcript"))
         return parts + ([TextPart(transcript)] if transcript else [])
     if kind == "input_image":

@@ -13,6 +13,7 @@ from typing import Any
 from app.apis.anthropic_blocks import result_text
 from app.apis.chat_parts import dicts, media, tool_call
 from app.apis.citations import citation_parts
+from app.apis.inline_media import audio_format, inline
 from app.model import (
     Message,
     Part,
@@ -88,8 +89,8 @@ def content_part(part: Any) -> Part:
         return media("file", url if isinstance(url, str) else None)
     if kind == "input_audio":
         audio = part.get("input_audio")
-        fmt = audio.get("format") if isinstance(audio, dict) else None
-        return media("audio", None, f"audio/{fmt}" if fmt else None)
+        audio = audio if isinstance(audio, dict) else {}
+        return inline("audio", audio_format(audio.get("format")), audio.get("data"))
     return UnknownPart(part)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from app.apis.base import Decoded, Exchange
 from app.apis.chat_parts import (
-    MediaKind,
     api_error,
     as_int,
     as_str,
@@ -23,6 +22,7 @@ from app.apis.chat_parts import (
     media,
     text_of,
 )
+from app.apis.inline_media import MediaKind
 from app.apis.native_parts import loads, obj, stream_frames
 from app.model import (
     ApiError,

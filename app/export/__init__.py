@@ -45,6 +45,7 @@ CSP = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        "media-src 'self' data:",
         "font-src 'self'",
         "connect-src 'none'",
         "form-action 'self'",
@@ -296,6 +297,7 @@ def single_file_html(summary: CassetteSummary, cassette: Cassette) -> str:
         CSP.replace("script-src 'self'", f"script-src {_hashes(scripts) or NONE}")
         .replace("style-src 'self'", f"style-src {_hashes(styles) or NONE}")
         .replace("img-src 'self' data:", "img-src data:")
+        .replace("media-src 'self' data:", "media-src data:")
         .replace("font-src 'self'", f"font-src {NONE}")
         .replace("form-action 'self'", "form-action 'none'")
     )

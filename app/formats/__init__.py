@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from app.formats.base import RawCassette, ReadContext, Reader, ReadError, ReadLimits
+from app.formats.base import BesideReader, RawCassette, ReadContext, Reader, ReadError, ReadLimits
 from app.formats.ddagent import DD_TEST_AGENT
 from app.formats.document import describe, parse_document
 from app.formats.exvcr import EXVCR
@@ -114,11 +114,17 @@ def _read(data: bytes, ctx: ReadContext) -> RawCassette:
     raise ReadError(f"not a cassette: the file holds {describe(doc)}")
 
 
-def read_cassette(data: bytes, name: str, limits: ReadLimits = ReadLimits()) -> RawCassette:  # noqa: B008
-    """Read any supported cassette; never raises, a bad file gives format "unknown" and errors."""
+def read_cassette(
+    data: bytes,
+    name: str,
+    limits: ReadLimits = ReadLimits(),  # noqa: B008
+    beside: BesideReader | None = None,
+) -> RawCassette:
+    """Read any supported cassette; never raises, a bad file gives format "unknown" and errors.
+    `beside` opens files the cassette names next to it (only when it was read from disk)."""
     try:
         with expansion_budget(limits.max_expanded_bytes):
-            return _read(data, ReadContext(name, limits))
+            return _read(data, ReadContext(name, limits, beside))
     except ReadError as exc:
         return _failed(str(exc), exc.line)
     except MemoryError:

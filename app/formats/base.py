@@ -7,6 +7,7 @@ decoder ever has to think about how the recorder stored them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -71,12 +72,30 @@ class ReadLimits:
     # undone, base64 decoded, YAML aliases expanded. Bounding each body alone let ten small gzip
     # bodies, or one body aliased 1,500 times, take gigabytes.
     max_expanded_bytes: int = 100 * 1024 * 1024
+    # Real paths of the folders a file beside a cassette may be read from (WireMock's
+    # `__files/`): the indexed roots. Empty: the folder above the cassette's own folder.
+    roots: tuple[str, ...] = ()
+
+
+class BesideError(Exception):
+    """A file beside the cassette that was not read; the message says why (missing, outside
+    the indexed folders, too large) and is shown in a warning."""
+
+
+class BesideMissing(BesideError):
+    pass
+
+
+# Reads a file named relative to the cassette's folder, within `ReadLimits.roots`; given by
+# the loader when the cassette was read from disk (formats never open files themselves).
+BesideReader = Callable[[str], bytes]
 
 
 @dataclass(slots=True)
 class ReadContext:
     name: str
     limits: ReadLimits = field(default_factory=ReadLimits)
+    beside: BesideReader | None = None
 
 
 class Reader(Protocol):

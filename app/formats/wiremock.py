@@ -4,17 +4,30 @@ A stub describes what to match, not one recorded exchange: the request has `meth
 `url` / `urlPath` / `urlPattern` / `urlPathPattern` (a path, no host) and `bodyPatterns`; the
 request body is known only when a pattern is an exact `equalToJson` / `equalTo`. The response
 body is `body` (text), `jsonBody` (data), `base64Body`, or `bodyFileName`, a file under
-`__files/` that is not part of this document. A missing status means 200, as in WireMock.
+`__files/`, which sits beside `mappings/` in WireMock's layout. That file is read through the
+loader (`ctx.beside`), only inside the indexed roots: a name that is absolute or climbs out
+with `..` is refused by the reader, a symlink out of the roots by the loader; either way, and
+when the file is missing, a warning names it. A missing status means 200, as in WireMock.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
-from app.formats.base import RawCassette, ReadContext
+from app.formats.base import BesideError, BesideMissing, RawCassette, ReadContext
 from app.formats.build import CassetteBuilder
-from app.formats.fields import body_bytes, extra_keys, mapping, status_code, text, unbase64
+from app.formats.fields import (
+    body_bytes,
+    extra_keys,
+    mapping,
+    spend,
+    status_code,
+    text,
+    unbase64,
+)
 from app.model import Headers
 
 _URL_KEYS = ("url", "urlPath", "urlPattern", "urlPathPattern")
@@ -97,6 +110,30 @@ def _response_body(response: dict[str, Any]) -> bytes | None:
     return body_bytes(response.get("body"))
 
 
+# `__files/` beside `mappings/` (WireMock's root layout), then beside the mapping itself.
+_FILES_FOLDERS = ("../__files", "__files")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _body_file(name: str, ctx: ReadContext) -> tuple[bytes | None, str | None]:
+    """The body kept in `__files/NAME`, or None and why it was not read."""
+    path = PurePosixPath(name.replace("\\", "/"))
+    if not name or path.is_absolute() or _DRIVE.match(name) or ".." in path.parts:
+        return None, f"the response body file {name!r} is outside __files/: refused"
+    if ctx.beside is None:
+        return None, f"the response body is in the file {name!r} beside the mapping, not read"
+    for folder in _FILES_FOLDERS:
+        try:
+            data = ctx.beside(f"{folder}/{path}")
+        except BesideMissing:
+            continue
+        except BesideError as exc:
+            return None, f"the response body file {name!r} was not read: {exc}"
+        spend(len(data))  # one budget per cassette, its body files included
+        return data, None
+    return None, f"the response body file {name!r} is missing from __files/"
+
+
 class WireMockReader:
     name = "wiremock"
 
@@ -115,11 +152,11 @@ class WireMockReader:
             body = _request_body(patterns)
             if body is None and patterns:
                 out.warn(f"interaction {index}: the request body is matched by a pattern only")
-            if response.get("bodyFileName") is not None:
-                out.warn(
-                    f"interaction {index}: the response body is in the file "
-                    f"{text(response['bodyFileName'])!r} beside the mapping, not read"
-                )
+            response_body = _response_body(response)
+            if response.get("bodyFileName") is not None and response_body is None:
+                response_body, problem = _body_file(text(response["bodyFileName"]), ctx)
+                if problem:
+                    out.warn(f"interaction {index}: {problem}")
             status = response.get("status", 200 if response else None)
             request_headers, header_patterns = _exact(request.get("headers"))
             query, query_patterns = _exact(request.get("queryParameters"))
@@ -135,7 +172,7 @@ class WireMockReader:
                 request_body=body,
                 status=status_code(status),
                 response_headers=_response_headers(response.get("headers")),
-                response_body=_response_body(response),
+                response_body=response_body,
                 id=text(stub.get("id") or stub.get("uuid")) or None,
                 unread=[
                     *extra_keys("", stub, _STUB_KEYS),

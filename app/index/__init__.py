@@ -10,6 +10,7 @@ instead. Both are cached by the file's size and mtime, bounded by bytes (app.ind
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -77,7 +78,9 @@ class Index:
             owner.check(self.db_path)
         except owner.NotAnIndexError as exc:
             raise IndexLocationError(str(exc)) from exc
-        self.limits = limits or ReadLimits()
+        # Files a cassette names beside it (WireMock's `__files/`) are read only inside the roots.
+        real_roots = tuple(os.path.realpath(r.path) for r in self.roots)
+        self.limits = dataclasses.replace(limits or ReadLimits(), roots=real_roots)
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._checked = False

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from app.cache import DEFAULT_CACHE_MB, ENV, SizedCache, cache_bytes, page_cache_bytes
-from app.model import Cassette, Message, ReasoningPart, RefusalPart, TextPart, ToolResultPart
+from app.model import (
+    Cassette,
+    MediaPart,
+    Message,
+    ReasoningPart,
+    RefusalPart,
+    TextPart,
+    ToolResultPart,
+)
 
 __all__ = [
     "DEFAULT_CACHE_MB",
@@ -41,4 +49,6 @@ def _part_chars(part: object) -> int:
         return len(part.text)
     if isinstance(part, ToolResultPart):
         return len(part.content)
+    if isinstance(part, MediaPart):
+        return len(part.data_url or "")  # a kept inline image or clip, up to its cap
     return 0

@@ -140,9 +140,12 @@ def list_cassettes(
     total = conn.execute(f"SELECT COUNT(*) FROM cassettes c{clause}", args).fetchone()[0]
     order = SORTS.get(sort, "c.path")
     direction = "DESC" if desc else "ASC"
+    # Sort and skip ids only, then read the page's full rows: sorting whole rows (thirty
+    # columns, JSON lists among them) cost up to twice as much on a sorted or filtered listing.
+    ordered = f"ORDER BY {order} {direction}, c.path"
     rows = conn.execute(
-        f"SELECT {_SUMMARY_COLS} FROM cassettes c{clause} ORDER BY {order} {direction}, c.path"
-        " LIMIT ? OFFSET ?",
+        f"SELECT {_SUMMARY_COLS} FROM cassettes c WHERE c.id IN"
+        f" (SELECT c.id FROM cassettes c{clause} {ordered} LIMIT ? OFFSET ?) {ordered}",
         [*args, max(0, min(limit, 1000)), max(0, offset)],
     ).fetchall()
     return summaries(conn, rows), total

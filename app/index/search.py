@@ -62,9 +62,21 @@ def make_snippet(text: str, q: str, width: int = 16) -> str:
         low = tok.lower()
         return low in exact or (bool(prefix) and low.startswith(prefix))
 
-    tokens = _TOKEN.findall(plain_text(text))
-    word_at = [i for i, t in enumerate(tokens) if t[:1].isalnum()]
-    first = next((k for k, i in enumerate(word_at) if hit(tokens[i])), 0)
+    # Tokens are read only as far as the snippet needs: up to one word past its end (to know
+    # whether "…" follows), not through the rest of a long message.
+    tokens: list[str] = []
+    word_at: list[int] = []
+    found = -1
+    for m in _TOKEN.finditer(plain_text(text)):
+        tok = m.group()
+        if tok[:1].isalnum():
+            if found < 0 and hit(tok):
+                found = len(word_at)
+            word_at.append(len(tokens))
+        tokens.append(tok)
+        if found >= 0 and len(word_at) > max(0, found - width // 2) + width:
+            break
+    first = max(0, found)
     lo = max(0, first - width // 2)
     hi = min(len(word_at), lo + width)
     start = word_at[lo] if word_at else 0

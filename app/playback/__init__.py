@@ -34,6 +34,7 @@ from app.playback import ops
 from app.playback.anthropic import AnthropicView
 from app.playback.native import CohereView, ConverseView, GeminiView, InvokeView, OllamaView
 from app.playback.openai import ChatView, CompletionsView, ResponsesView
+from app.playback.realtime import RealtimeView
 
 TimeBasis = Literal["recorded", "estimated", "position"]
 
@@ -48,6 +49,7 @@ VIEWS: dict[str, Callable[[Interaction], ops.View]] = {
     "ollama.chat": OllamaView,
     "ollama.generate": OllamaView,
     "cohere.chat": CohereView,
+    "openai.realtime": RealtimeView,
 }
 
 # Bits of a chunk's kind mask (static/player.js has the same table).

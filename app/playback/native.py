@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apis.bedrock_invoke import METRICS_KEY, flat_text
+from app.apis.bedrock_invoke import METRICS_KEY, choice_piece, flat_text
 from app.apis.chat_parts import api_error, dicts, tool_call
 from app.apis.gemini import error_of, grounding_parts, usage_of
 from app.apis.gemini_parts import continues_text, parts_of, plain_text
@@ -270,10 +270,20 @@ class InvokeView(ops.View):
         return [*self.anthropic.close(), *self.converse.close()]
 
     def _flat(self, payload: dict[str, Any]) -> ops.Delta:
-        """Titan, Llama, Mistral...: text fragments of one answer, the stop reason at the end."""
+        """Titan, Llama, Mistral, Jamba...: text fragments of one answer, the stop reason at the
+        end (OpenAI-shaped chunks keep both in their first choice)."""
+        if "choices" in payload:
+            piece, reason = choice_piece(payload)
+            return [ops.text(0, piece), *([self.finish(reason)] if reason else [])]
         piece = flat_text(payload)
         out: ops.Delta = [ops.text(0, piece if isinstance(piece, str) else "")]
-        reason = payload.get("stop_reason") or payload.get("completionReason")
+        outputs = payload.get("outputs")
+        first_output = obj(outputs[0]) if isinstance(outputs, list) and outputs else {}
+        reason = (
+            payload.get("stop_reason")
+            or payload.get("completionReason")
+            or first_output.get("stop_reason")
+        )
         if reason:
             out.append(self.finish(reason))
         return out

@@ -31,6 +31,7 @@ from app.playback import ops
 
 # Chat slot bands, in the decoder's part order.
 _DETAILS, _REASONING, _CONTENT, _REFUSAL, _CALLS = 100, 1000, 2000, 3000, 4000
+_AUDIO, _TRANSCRIPT = 3500, 3501  # a spoken answer: its clip, then its transcript
 _PLAIN = ("reasoning_content", "reasoning")
 _APPEND = {"text": ops.text, "reasoning": ops.reasoning, "refusal": ops.refusal}
 
@@ -50,6 +51,7 @@ class ChatView(ops.View):
         self.calls: list[dict[str, Any]] = []
         self.slot: dict[int, int] = {}
         self.cited = 0  # sources shown, from SOURCES_SLOT on
+        self.spoken = False  # audio deltas came: the clip arrives whole at the end
 
     def step(self, chunk: Chunk, payload: Any) -> ops.Delta:
         if not isinstance(payload, dict):
@@ -71,10 +73,15 @@ class ChatView(ops.View):
         return out
 
     def close(self) -> ops.Delta:
-        return [
+        out = [
             ops.part(_CALLS + pos, tool_call(c["id"], c["name"], c["args"]))
             for pos, c in enumerate(self.calls)
         ]
+        answer = self.inter.response.parts if self.inter.response is not None else ()
+        clip = next((p for p in answer if p.type == "audio"), None)
+        if self.spoken and clip is not None:  # the decoder joined the PCM pieces into one clip
+            out.append(ops.part(_AUDIO, clip))
+        return out
 
     def _delta(self, delta: dict[str, Any]) -> ops.Delta:
         out: ops.Delta = []
@@ -92,6 +99,11 @@ class ChatView(ops.View):
             out.extend(self._call({"index": 0, "function": delta["function_call"]}))
         if delta.get("annotations"):
             out.extend(self._annotations(delta["annotations"]))
+        audio = delta.get("audio")
+        if isinstance(audio, dict):
+            self.spoken = True
+            if isinstance(audio.get("transcript"), str) and audio["transcript"]:
+                out.append(ops.text(_TRANSCRIPT, audio["transcript"]))
         return out
 
     def _annotations(self, raw: Any) -> ops.Delta:

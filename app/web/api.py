@@ -15,6 +15,7 @@ from app.model import Cassette, Interaction, to_json
 from app.web.browse import listing
 from app.web.deps import index, live
 from app.web.lookup import find, whole, whole_cassette
+from app.web.pagecache import cached
 from app.web.render import JSONBody
 from app.web.search import results
 
@@ -24,6 +25,7 @@ GROUP_BY = ("model", "provider", "api", "cassette", "status", "format")
 
 
 @router.get("/api/cassettes")
+@cached
 def api_cassettes(request: Request) -> Response:
     return JSONBody(listing(request).to_json())
 
@@ -46,11 +48,13 @@ def interaction_json(cas: Cassette, inter: Interaction) -> dict[str, Any]:
 
 
 @router.get("/api/search")
+@cached
 def api_search(request: Request) -> Response:
     return JSONBody(results(request).to_json())
 
 
 @router.get("/api/usage")
+@cached
 def api_usage(request: Request) -> Response:
     group_by = request.query_params.get("group_by", "model")
     if group_by not in GROUP_BY:

@@ -13,6 +13,7 @@ from app import charts
 from app.index import CassetteSummary, Filters
 from app.web.csvfile import csv_response
 from app.web.deps import canonical, index, int_param, live, page_context
+from app.web.pagecache import cached
 from app.web.render import is_partial, respond, wants_json
 from app.web.urls import query
 
@@ -130,6 +131,7 @@ def _folder_tree(request: Request, lst: Listing) -> list[dict[str, Any]]:
 
 
 @router.get("/")
+@cached
 def home(request: Request) -> Response:
     if request.headers.get("hx-trigger") == "indexing-poll" and not live(request).status.building:
         # The first index is done: reload the whole page, so the filters get their facets too.

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from app import usage
 from app.index import Filters, Index, IndexStatus
+from app.web.pagecache import PageCache
 from app.web.settings import Settings
 
 T = TypeVar("T")
@@ -37,6 +38,8 @@ class LiveIndex:
         self._memo_lock = threading.Lock()
         self._keep_warm: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
         self._rebuilding = False
+        # Whole answers of the list pages (app/web/pagecache.py).
+        self.pages = PageCache()
 
     @property
     def status(self) -> IndexStatus:
@@ -115,6 +118,7 @@ class LiveIndex:
                 self.failure = None
                 with self._memo_lock:
                     self._memo.clear()
+                self.pages.clear()
             except Exception as exc:
                 self.failure = f"{type(exc).__name__}: {exc}"
             finally:

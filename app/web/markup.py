@@ -8,6 +8,7 @@ Markdown itself produces and only http(s)/mailto links.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -101,6 +102,19 @@ def _image(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
 
 
 _MD.add_render_rule("image", _image)
+
+
+_SAFE_DATA_AUDIO = re.compile(
+    r"^data:audio/(wav|mpeg|ogg|webm|flac|aac|mp4);base64,[A-Za-z0-9+/=]+$"
+)
+
+
+def safe_audio(url: str | None) -> str | None:
+    """Inline audio a page may play: a capped data URL of a type browsers decode (the CSP's
+    `media-src` allows data: for it), never a remote address a page would fetch on view."""
+    if url and len(url) <= INLINE_IMAGE_LIMIT and _SAFE_DATA_AUDIO.match(url):
+        return url
+    return None
 
 
 def _only_images_inline(tag: str, attr: str, value: str) -> str | None:
@@ -245,4 +259,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "maybe_json": maybe_json,
     "structured": structured,  # app.markdown's: the pages and Markdown agree on what is JSON
     "pretty_json": pretty_json,
+    "safe_audio": safe_audio,
 }

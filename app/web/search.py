@@ -17,6 +17,7 @@ from app.index import COUNT_LIMIT, Filters, SearchGroup, SearchHit
 from app.index.search import SEARCH_FACETS
 from app.web.csvfile import csv_response
 from app.web.deps import canonical, index, int_param, live, page_context
+from app.web.pagecache import cached
 from app.web.render import respond, wants_json
 from app.web.urls import interaction_url, message_url, query
 
@@ -112,6 +113,7 @@ def _facet_links(request: Request, res: Results) -> list[dict[str, Any]]:
 
 
 @router.get("/search")
+@cached
 def search_page(request: Request) -> Response:
     redirect = canonical(request)
     if redirect is not None:

@@ -28,6 +28,8 @@ CSP = "; ".join(
         # Nothing is fetched off-site, recorded images included: a remote image in recorded
         # Markdown is a link the reader may follow, never a request the page makes on view.
         "img-src 'self' data:",
+        # Inline audio from recordings plays from its data: URL; nothing else is a data: source.
+        "media-src 'self' data:",
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

@@ -23,6 +23,7 @@ from app.index.schema import folder_of
 from app.web.browse import FACETS
 from app.web.csvfile import csv_response
 from app.web.deps import canonical, index, live, page_context
+from app.web.pagecache import cached
 from app.web.render import respond
 from app.web.urls import cassette_url, query
 
@@ -352,6 +353,7 @@ def cached_view(request: Request, f: Filters) -> UsageView:
 
 
 @router.get("/usage")
+@cached
 def usage_page(request: Request) -> Response:
     redirect = canonical(request)
     if redirect is not None:

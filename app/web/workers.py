@@ -136,6 +136,7 @@ class FollowerIndex(LiveIndex):
                 # The leader rebuilt the file: connections to the old one would read it forever.
                 self._inode = inode
                 self.index.close()
+                self.pages.clear()
             st = snap.status
             if snap.ready and not st.building and st.generation != warmed:
                 warmed = st.generation

@@ -330,12 +330,12 @@ def test_request_blocks_images_documents_and_mixed_tool_turns() -> None:
     it = decode_raw(json.dumps(COLOURS).encode(), request, content_type="application/json")
     assert [m.role for m in it.messages] == ["system", "user", "assistant", "tool", "user"]
     assert it.messages[1].parts[:2] == (
-        MediaPart("image", "image/png", None),
+        MediaPart("image", "image/png", None, None, 8),  # sized; cut base64 is not kept
         MediaPart("file", None, "https://x.org/a.pdf"),
     )
     assert it.messages[3].parts == (
         ToolResultPart("t1", "look", "a cat\n[image]"),
-        MediaPart("image", "image/jpeg", None),
+        MediaPart("image", "image/jpeg", None, "data:image/jpeg;base64,/9j/", 3),
     )
     assert it.messages[4].text == "And now?"
     assert not any(isinstance(p, UnknownPart) for m in it.messages for p in m.parts)

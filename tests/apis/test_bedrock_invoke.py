@@ -104,3 +104,40 @@ def test_exception_frame_is_an_error() -> None:
     assert (it.error.type, it.error.message) == ("modelTimeoutException", "Model timed out")
     assert it.response is not None
     assert it.response.text == "Half"
+
+
+def test_mistral_chat_stream_joins_message_pieces() -> None:
+    """Mistral's chat models stream `choices[].message` pieces (not `delta`) with
+    `stop_reason`: before, the answer came out empty without a word."""
+    piece = {"role": "assistant", "content": "Bonjour"}
+    body = chunks(
+        {"choices": [{"index": 0, "message": piece, "stop_reason": None}]},
+        {
+            "choices": [
+                {"index": 0, "message": {**piece, "content": " !"}, "stop_reason": "length"}
+            ],
+            "amazon-bedrock-invocationMetrics": {"inputTokenCount": 6, "outputTokenCount": 3},
+        },
+    )
+    request = {"messages": [{"role": "user", "content": "Say hello in French"}]}
+    it = decode(
+        "mistral.mistral-large-2407-v1%3A0/invoke-with-response-stream", request, body, True
+    )
+    assert it.response is not None
+    assert it.response.text == "Bonjour !"
+    assert (it.finish_reason, it.finish_reason_raw) == ("length", "length")
+    assert [c.kind for c in it.chunks] == ["text", "finish"]
+
+
+def test_jamba_stream_counts_come_in_a_chunk_of_their_own() -> None:
+    body = chunks(
+        {"choices": [{"index": 0, "delta": {"content": "Hej."}, "finish_reason": "stop"}]},
+        {"amazon-bedrock-invocationMetrics": {"inputTokenCount": 5, "outputTokenCount": 2}},
+    )
+    request = {"messages": [{"role": "user", "content": "Greet me in Danish"}]}
+    it = decode("ai21.jamba-1-5-large-v1%3A0/invoke-with-response-stream", request, body, True)
+    assert it.response is not None
+    assert it.response.text == "Hej."
+    assert [c.kind for c in it.chunks] == ["finish", "usage"]
+    assert it.usage is not None
+    assert (it.usage.input_tokens, it.usage.output_tokens) == (5, 2)

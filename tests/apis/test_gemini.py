@@ -38,16 +38,16 @@ def test_usage_adds_thoughts_to_output_and_keeps_cache_inside_input() -> None:
     assert it.usage.total_tokens == 310
 
 
-def test_request_shows_system_text_and_image_without_its_bytes() -> None:
+def test_request_shows_system_text_and_image_apart_from_its_url() -> None:
     (it,) = load_fixture("gemini", "text.yaml")
     system, user = it.messages
     assert system.role == "system"
     assert system.text == "Answer in one short sentence."
     assert user.parts == (
         TextPart("What is in this picture?"),
-        MediaPart("image", "image/png", None),
+        MediaPart("image", "image/png", None, "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==", 16),
     )
-    assert "iVBOR" not in json.dumps([str(m) for m in it.messages])
+    assert "iVBOR" not in user.text  # inline bytes are the extra `data_url`, never text
 
 
 def test_streamed_thoughts_become_one_reasoning_part_and_signature_stays_hidden() -> None:

@@ -48,7 +48,10 @@ def test_generate_shows_prompt_image_and_response() -> None:
     assert streamed.api == "ollama.generate"
     system, user = streamed.messages
     assert system.parts == (TextPart("Be terse."),)
-    assert user.parts == (TextPart("Describe this image."), MediaPart("image", "image/png"))
+    assert user.parts == (
+        TextPart("Describe this image."),
+        MediaPart("image", "image/png", None, "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==", 16),
+    )
     assert streamed.response.text == "A cat asleep."
     assert (streamed.finish_reason, streamed.finish_reason_raw) == ("length", "length")
     assert plain.response.text == "Hello."

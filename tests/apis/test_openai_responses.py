@@ -217,7 +217,7 @@ def test_input_items_media_and_custom_tool_calls() -> None:
     assert [m.role for m in it.messages] == ["developer", "user", "assistant", "tool"]
     assert it.messages[1].parts == (
         TextPart("What is this?"),
-        MediaPart("image", "image/png", None),
+        MediaPart("image", "image/png", None, None, 8),  # sized; cut base64 is not kept
         MediaPart("file", None, "https://x.org/a.pdf"),
     )
     assert it.messages[2].parts == (
