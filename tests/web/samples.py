@@ -6,6 +6,7 @@ Each scenario is small and readable so a test can assert on exactly the text it 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +264,12 @@ def write_reading_tree(root: Path) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def place(path: Path, text: str, outside: Path) -> None:
+    """Write `path` the way an editor or a recorder that saves atomically does: the watcher sees
+    one finished file, never the empty file `write_text` opens first (a refresh that read that
+    empty file, then a second one for its content, made what the live tests count a matter of timing)."""
+    staging = outside / f"staging-{path.name}"  # outside the watched root
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, path)

@@ -14,12 +14,12 @@ from fastapi.testclient import TestClient
 from app.web import Settings, create_app
 from tests.web.conftest import MakeClient
 from tests.web.dom import parse
-from tests.web.samples import rate_limited, write_tree
+from tests.web.samples import place, rate_limited, write_tree
 
 JSON = {"accept": "application/json"}
 
 
-def wait_for(check: Callable[[], bool], timeout: float = 15) -> bool:
+def wait_for(check: Callable[[], bool], timeout: float = 30) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -47,7 +47,7 @@ def test_status_line_polls_and_reports_a_changed_cassette(
     assert "every" in status.attrs["hx-trigger"]
     assert client.get(status.attrs["hx-get"], headers=JSON).json()["changed"] is False
 
-    files[path].write_text(rate_limited(), encoding="utf-8")
+    place(files[path], rate_limited(), tmp_path)
     assert wait_for(lambda: client.get(status.attrs["hx-get"], headers=JSON).json()["changed"])
     fragment = parse(client.get(status.attrs["hx-get"]).text).by_id("status")
     assert "changed on disk" in fragment.text()
@@ -61,7 +61,7 @@ def test_list_pages_hear_of_new_files(make_client: MakeClient, tmp_path: Path) -
     client = make_client(root, watch=True)
     poll = parse(client.get("/").text).by_id("status").attrs["hx-get"]
     assert poll.startswith("/status?gen=")
-    (root / "new.yaml").write_text(rate_limited(), encoding="utf-8")
+    place(root / "new.yaml", rate_limited(), tmp_path)
     assert wait_for(lambda: client.get(poll, headers=JSON).json()["changed"])
     assert client.get("/healthz").json()["cassettes"] == 7
 
@@ -88,7 +88,7 @@ def test_an_open_usage_view_is_recomputed_before_it_is_asked_again(
 
     assert interactions() == 7
     assert len(built) == 1
-    (root / "new.yaml").write_text(rate_limited(), encoding="utf-8")
+    place(root / "new.yaml", rate_limited(), tmp_path)
     assert wait_for(lambda: client.get("/healthz").json()["cassettes"] == 7)
     assert wait_for(lambda: len(built) == 2)  # the watcher thread rebuilt it after the refresh
     assert interactions() == 8  # the new cassette is in the view...

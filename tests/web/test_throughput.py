@@ -12,7 +12,7 @@ from app.cli.serve import open_socket
 from app.index import budget
 from app.web.pagecache import page_bytes
 from tests.web.conftest import MakeClient
-from tests.web.samples import rate_limited, write_tree
+from tests.web.samples import place, rate_limited, write_tree
 from tests.web.test_live import wait_for
 
 
@@ -50,7 +50,7 @@ def test_a_kept_list_page_gives_way_to_new_files(make_client: MakeClient, tmp_pa
     assert client.get("/").text == first  # ...and answered again as it was
     assert "fresh.yaml" not in first
     searched = client.get("/api/search", params={"q": "hello"}).json()["total"]
-    (root / "fresh.yaml").write_text(rate_limited(), encoding="utf-8")
+    place(root / "fresh.yaml", rate_limited(), tmp_path)
     assert wait_for(lambda: "fresh.yaml" in client.get("/").text)
     listed = client.get("/api/cassettes").json()["cassettes"]
     assert "fresh.yaml" in {c["path"] for c in listed}
