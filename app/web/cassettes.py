@@ -20,7 +20,7 @@ from app.web.highlight import query_terms
 from app.web.history import history_link
 from app.web.lanes import reading
 from app.web.logprobs import logprobs_view
-from app.web.lookup import Found, find
+from app.web.lookup import Found, find, whole, whole_cassette
 from app.web.paging import call_window, windowed
 from app.web.render import respond
 from app.web.transcript import offered_tools, transcript
@@ -36,8 +36,9 @@ def cassette_or_interaction(request: Request, path: str) -> Response:
     found = find(index(request), path)
     if wants_markdown(request):
         return _markdown(found)
-    if found.interaction is not None:
-        return _interaction_page(request, found, found.interaction)
+    inter = whole(index(request), found)
+    if inter is not None:
+        return _interaction_page(request, found, inter)
     return _cassette_page(request, found)
 
 
@@ -99,7 +100,9 @@ def _cassette_page(request: Request, found: Found) -> Response:
         ),
         **_link_state(request, found),
     )
-    return respond(request, "cassette.html", ctx, lambda: to_json(cas))
+    return respond(
+        request, "cassette.html", ctx, lambda: to_json(whole_cassette(index(request), found))
+    )
 
 
 def chunk_window(inter: Interaction, start: int = 0) -> dict[str, Any]:
