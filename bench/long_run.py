@@ -8,7 +8,8 @@ runs (bench/out/, which git ignores) and measures, beside the parse floor of the
 - the parse floor: the file parsed once by PyYAML's C loader (best of two), the least any reader
   of it must spend;
 - decode: the whole file read the way pages read it (app.loader), and thread detection alone;
-- a cold index of the copies (one process), per file;
+- a cold index of the copies (one process), per file, and the size of the decoded forms it keeps
+  (app.index.stored), from which the pages below start;
 - in a fresh serve process: the first open of the cassette page, a warm open (median of 5), the
   first open of the last interaction's page of another copy, the page's weight, and the
   process's RSS after the cassette pages of all copies were opened;
@@ -125,9 +126,11 @@ def clock(fn: Callable[[], object]) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's RSS now, or its peak (`VmHWM`). Not `ru_maxrss`: Linux carries that over
+    fork and exec, so a child started by this bench would report the bench's own peak."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -156,7 +159,12 @@ def decode(path: Path) -> dict[str, Any]:
 
 
 def index(folder: Path, db: Path) -> tuple[float, float]:
+    import app.index
     from app.index import Index
+
+    # In this process, so that its CPU time is the work's (serve reads files this large in a
+    # worker process, whose CPU time this process would not see).
+    app.index.ISOLATE_BYTES = 1 << 62
 
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -165,6 +173,17 @@ def index(folder: Path, db: Path) -> tuple[float, float]:
         return clock(idx.refresh)
     finally:
         idx.close()
+
+
+def stored_forms(db: Path) -> tuple[int, int]:
+    """How many decoded forms the index keeps (app.index.stored), and their bytes on disk
+    (the light cassette and the request bodies as edits of each other)."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        sql = "SELECT COUNT(*), COALESCE(SUM(LENGTH(data) + LENGTH(requests)), 0) FROM forms"
+        n, size = conn.execute(sql).fetchone()
+    return int(n), int(size)
 
 
 def serve_part(folder: Path, db: Path) -> dict[str, Any]:
@@ -199,16 +218,16 @@ def serve_part(folder: Path, db: Path) -> dict[str, Any]:
             get(f"/cassettes/{name}")
         gc.collect()
         out[f"rss after {len(names)} cassette pages MB"] = rss_mb()
-    out["peak rss MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak rss MB"] = rss_mb("VmHWM")
     return out
 
 
 # Run through a wrapper that reports its own peak RSS: RUSAGE_CHILDREN's is the largest of every
 # child so far (the serve process among them).
 _WRAP = (
-    "import atexit, os, resource, runpy, sys; sys.argv = ['app', *sys.argv[1:]]; "
-    "atexit.register(lambda: open(os.environ['LONG_RUN_RSS'], 'w')"
-    ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))); "
+    "import atexit, os, runpy, sys; sys.argv = ['app', *sys.argv[1:]]; "
+    "atexit.register(lambda: open(os.environ['LONG_RUN_RSS'], 'w').write(next("
+    "l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')))); "
     "runpy.run_module('app', run_name='__main__')"
 )
 
@@ -245,8 +264,26 @@ def bench(api: str, turns: int, chars: int, copies: int) -> list[tuple[str, str,
     row("decode (app.loader)", figures["decode"])
     row("thread detection", figures["thread detection"])
     row(f"cold index, per file ({copies} files, 1 process)", index(folder, db), copies)
+    forms, form_bytes = stored_forms(db)
+    rows.append(
+        (
+            f"stored decoded forms ({forms}), KB per file",
+            f"{form_bytes / 1024 / max(forms, 1):,.0f}",
+            "",
+            "",
+        )
+    )
+    rows.append(("index file KB", f"{db.stat().st_size / 1024:,.0f}", "", ""))
     script = f"from bench.long_run import serve_part; import json, pathlib; print(json.dumps(serve_part(pathlib.Path({str(folder)!r}), pathlib.Path({str(db)!r}))))"  # noqa: E501
     served = json.loads(subprocess.check_output([sys.executable, "-c", script]))
+    # The same in a serve that builds its index itself (a fresh file), pages opened once it is.
+    fresh = db.with_name(db.stem + "-fresh.sqlite3")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+    script = script.replace(repr(str(db)), repr(str(fresh)))
+    itself = json.loads(subprocess.check_output([sys.executable, "-c", script]))
+    for key in ("rss before MB", f"rss after {copies} cassette pages MB", "peak rss MB"):
+        served[f"serve that indexed them itself: {key}"] = itself[key]
     for key, value in served.items():
         if isinstance(value, list):
             row(key, tuple(value))

@@ -224,20 +224,35 @@ def _parameter_changes(
             yield ParameterChange(name, _shown(old.get(name)), _shown(new.get(name)))
 
 
-def _parameters(body: str | None) -> dict[str, str]:
-    """Top-level request fields other than the conversation, nested settings one level down
-    (`generationConfig.temperature`), each as canonical JSON."""
+def _body_object(body: str | None) -> dict[str, Any] | None:
+    """A request body that is a JSON object, parsed; None for anything else."""
     if not body or not body.lstrip().startswith("{"):
-        return {}
+        return None
     try:
         doc = orjson.loads(body)
     except orjson.JSONDecodeError:
         try:  # what orjson refuses and the standard library reads: NaN, integers past 64 bits
             doc = json.loads(body)
         except ValueError:
-            return {}
+            return None
+    return doc if isinstance(doc, dict) else None
+
+
+def parameters_body(body: str | None) -> str | None:
+    """The body cut to the fields compared as parameters (what `_parameters` reads): the
+    index keeps this much of each request of a long run (app.index.stored), not the history."""
+    doc = _body_object(body)
+    if doc is None:
+        return None
+    return json.dumps({k: v for k, v in doc.items() if k not in _CONTENT_FIELDS})
+
+
+def _parameters(body: str | None) -> dict[str, str]:
+    """Top-level request fields other than the conversation, nested settings one level down
+    (`generationConfig.temperature`), each as canonical JSON."""
+    doc = _body_object(body)
     out: dict[str, str] = {}
-    if not isinstance(doc, dict):
+    if doc is None:
         return out
     for key, value in doc.items():
         if key in _CONTENT_FIELDS:

@@ -3,8 +3,9 @@
 The index is a cache of what the files say. A refresh walks the roots, re-reads only files whose
 size or mtime changed (in worker processes when there is much to read), drops rows of files that
 vanished, and bumps a generation counter so open pages can tell that something changed. Pages
-that need a whole cassette read it from disk again through `cassette()`, which keeps a cache
-keyed by the file's size and mtime and bounded by bytes (app.index.budget).
+that need a whole cassette read it from disk again through `cassette()`; the cassette and
+interaction pages start from the decoded form kept for costly files (`light()`, app.index.stored)
+instead. Both are cached by the file's size and mtime, bounded by bytes (app.index.budget).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
-from app.index import owner, queries, schema, search
-from app.index.budget import SizedCache, cache_bytes, cassette_weight
+from app.index import owner, queries, schema, search, stored
+from app.index.budget import SizedCache, cache_bytes, cassette_weight, page_cache_bytes
 from app.index.extract import Extracted, extract_file
 from app.index.queries import COUNT_LIMIT
 from app.index.scan import Found, default_index_path, locate, make_roots, walk, within
@@ -41,12 +42,16 @@ from app.index.types import (
     Warned,
 )
 from app.loader import load_cassette
-from app.model import Cassette, Note
+from app.model import Cassette, Interaction, Note
 
 Progress = Callable[[int, int], None]
 
 # Below this many files to read, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
+# A file this large is decoded in a worker process even when it is the only one to read: its
+# decode holds several times its size at once (a 90 MB agent run peaks near 400 MB), which a
+# long-lived `serve` would keep as RSS once freed; a worker gives it back when it exits.
+ISOLATE_BYTES = 16_000_000
 
 
 class IndexLocationError(ValueError):
@@ -82,9 +87,13 @@ class Index:
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
-        # Decoded cassettes by (path, size, mtime), bounded by bytes (app.index.budget).
-        self.decoded: SizedCache[tuple[str, int, int], Cassette] = SizedCache(cache_bytes)
-        self._loading: dict[tuple[str, int, int], threading.Lock] = {}
+        # Decoded cassettes by (path, size, mtime, stored form or not), bounded by bytes
+        # (app.index.budget), and request bodies read for one interaction of a stored form.
+        self.decoded: SizedCache[tuple[str, int, int, bool], Cassette] = SizedCache(cache_bytes)
+        self.bodies: SizedCache[tuple[str, int, int, bool, int], tuple[str | None]] = SizedCache(
+            page_cache_bytes
+        )
+        self._loading: dict[tuple[str, int, int, bool], threading.Lock] = {}
         self._status = IndexStatus(False, 0, 0, 0)
         self._connections: list[sqlite3.Connection] = []
         try:
@@ -125,6 +134,7 @@ class Index:
         schema.ensure_schema(self._conn())
         owner.claim(self.db_path)
         self.decoded.clear()
+        self.bodies.clear()
 
     # -- refresh -----------------------------------------------------------------------------
 
@@ -227,25 +237,30 @@ class Index:
         for f in todo:
             if f.error is not None:
                 step(_error_entry(f))
-        if len(readable) >= PARALLEL_THRESHOLD and self.workers > 1:
+        many = len(readable) >= PARALLEL_THRESHOLD and self.workers > 1
+        pooled = readable if many else [f for f in readable if f.size >= ISOLATE_BYTES]
+        if pooled:
             ctx = get_context("forkserver")
             # Workers fork from a server that already imported the decoders and the price
             # table, instead of each paying for those imports again.
             ctx.set_forkserver_preload(["app.index.extract", "genai_prices"])
-            with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
+            workers = max(1, min(self.workers, len(pooled)))
+            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
                 results = pool.map(
                     extract_file,
-                    [f.path for f in readable],
-                    [f.abspath for f in readable],
-                    [f.size for f in readable],
-                    [f.mtime_ns for f in readable],
-                    [self.limits] * len(readable),
-                    chunksize=16,
+                    [f.path for f in pooled],
+                    [f.abspath for f in pooled],
+                    [f.size for f in pooled],
+                    [f.mtime_ns for f in pooled],
+                    [self.limits] * len(pooled),
+                    chunksize=16 if many else 1,
                 )
                 for ex in results:
                     step(ex)
-        else:
+        if not many:
             for f in readable:
+                if f.size >= ISOLATE_BYTES:
+                    continue
                 step(extract_file(f.path, f.abspath, f.size, f.mtime_ns, self.limits))
         flush()
 
@@ -357,19 +372,71 @@ class Index:
 
     def cassette(self, path: str) -> Cassette | None:
         """The decoded cassette at `path`, or None when it is not an indexed cassette."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return opened
+        abspath, key = opened
+        return self._decoded(abspath, key)
+
+    def light(self, path: str) -> tuple[Cassette, bool] | None:
+        """The cassette at `path` for pages that show no whole request body, and whether it is
+        the stored form (app.index.stored: kept by the index for the file as it is now, every
+        field but the request bodies the whole decode's) rather than the whole decode."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return None if opened is None else (opened, False)
+        abspath, key = opened
+        whole = self.decoded.get(key)
+        if whole is not None:
+            return whole, False
+        light_key = (*key[:3], True)
+        hit = self.decoded.get(light_key)
+        if hit is None:
+            with self._cache_lock:
+                loading = self._loading.setdefault(light_key, threading.Lock())
+            with loading:
+                hit = self.decoded.get(light_key)
+                if hit is None:
+                    hit = self._stored(key)
+                    if hit is not None:
+                        self.decoded.put(light_key, hit, cassette_weight(hit))
+                with self._cache_lock:
+                    self._loading.pop(light_key, None)
+        if hit is None:
+            return self._decoded(abspath, key), False
+        return hit, True
+
+    def with_request(self, path: str, version: str | None, it: Interaction) -> Interaction:
+        """Interaction `it` of the stored form of `path` (content `version`) with its whole
+        request body, rebuilt from the edits the form keeps (`stored.dump_requests`)."""
+        opened = self._open(path)
+        if not isinstance(opened, tuple):
+            return it
+        abspath, key = opened
+        whole = self.decoded.get(key)
+        if whole is None or whole.version != version:
+            hit = self.bodies.get((*key, it.index))
+            if hit is None:
+                found = self._form(key, "requests")
+                hit = None if found is None else stored.request_body(found, it.index)
+            if hit is not None:
+                self.bodies.put((*key, it.index), hit, 100 + len(hit[0] or ""))
+                return stored.with_request(it, hit[0])
+            # Changed since indexed, or the form does not read: what the whole decode says.
+            whole = self._decoded(abspath, key)
+        return _at(whole, it.index) or it
+
+    def _open(self, path: str) -> tuple[str, tuple[str, int, int, bool]] | Cassette | None:
+        """(absolute path, cache key) of an indexed file that is there, or what to show instead."""
         row = (
             self._conn()
-            .execute(
-                "SELECT abspath, errors, n_errors, n_interactions, format"
-                " FROM cassettes WHERE path=?",
-                (path,),
-            )
+            .execute("SELECT abspath, errors, format FROM cassettes WHERE path=?", (path,))
             .fetchone()
         )
         if row is None:
             return None
-        stored, errors, _n_errors, _n_interactions, fmt = row
-        abspath = schema.path_from_cell(stored)
+        stored_path, errors, fmt = row
+        abspath = schema.path_from_cell(stored_path)
         if not self._inside_roots(abspath):
             notes = tuple(Note(m) for m in json.loads(errors)) or (
                 Note("file is outside the served roots"),
@@ -379,7 +446,22 @@ class Index:
             st = os.stat(abspath)
         except OSError:
             return Cassette(path=path, format=fmt, errors=(Note("file vanished since indexed"),))
-        key = (path, st.st_size, st.st_mtime_ns)
+        return abspath, (path, st.st_size, st.st_mtime_ns, False)
+
+    def _stored(self, key: tuple[str, int, int, bool]) -> Cassette | None:
+        """The stored form, if the index kept one for the file at this size and mtime."""
+        found = self._form(key, "data")
+        cas = None if found is None else stored.load(found)
+        return cas if cas is not None and cas.path == key[0] else None
+
+    def _form(self, key: tuple[str, int, int, bool], part: str) -> bytes | None:
+        try:
+            found = schema.form(self._conn(), key[0], part)
+        except sqlite3.DatabaseError:
+            return None
+        return None if found is None or found[:2] != key[1:3] else found[2]
+
+    def _decoded(self, abspath: str, key: tuple[str, int, int, bool]) -> Cassette:
         hit = self.decoded.get(key)
         if hit is not None:
             return hit
@@ -390,7 +472,7 @@ class Index:
         with loading:
             hit = self.decoded.get(key)
             if hit is None:
-                hit = load_cassette(Path(abspath), path, self.limits)
+                hit = load_cassette(Path(abspath), key[0], self.limits)
                 self.decoded.put(key, hit, cassette_weight(hit))
             with self._cache_lock:
                 self._loading.pop(key, None)
@@ -399,6 +481,10 @@ class Index:
     def _inside_roots(self, abspath: str) -> bool:
         real = os.path.realpath(abspath)
         return any(within(real, os.path.realpath(r.path)) for r in self.roots)
+
+
+def _at(cas: Cassette, index: int) -> Interaction | None:
+    return next((it for it in cas.interactions if it.index == index), None)
 
 
 def _corrupt(exc: sqlite3.DatabaseError) -> bool:

@@ -6,12 +6,14 @@ pickle cheaply; the decoded Cassette itself never crosses a process boundary.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.formats.base import ReadLimits
+from app.index import stored
 from app.loader import load_cassette
 from app.model import Cassette, Message, ReasoningPart, TextPart, ToolCallPart, ToolResultPart
 
@@ -38,13 +40,22 @@ class Extracted:
     interactions: list[tuple[Any, ...]]
     docs: list[tuple[int | None, int | None, str | None, int | None, str]]  # + thread
     tags: list[tuple[str, str]]
+    # The decoded form pages start from (app.index.stored), for files whose decode is costly.
+    form: tuple[bytes, bytes] | None = None
 
 
 def extract_file(
     path: str, abspath: str, size: int, mtime_ns: int, limits: ReadLimits
 ) -> Extracted:
     cassette = load_cassette(Path(abspath), path, limits)
-    return extract(cassette, abspath, size, mtime_ns)
+    ex = extract(cassette, abspath, size, mtime_ns)
+    if cassette.errors or not stored.worth_storing(size):
+        return ex
+    try:
+        form = stored.dump(cassette), stored.dump_requests(cassette)
+    except stored.Unstorable:
+        return ex
+    return dataclasses.replace(ex, form=form)
 
 
 def extract(cassette: Cassette, abspath: str, size: int, mtime_ns: int) -> Extracted:

@@ -19,7 +19,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 _APP_ID_OFFSET = 68
 # Tables of a Tapedeck index (fts5 adds its shadow tables), for indexes made before the marker.
 _OUR_TABLES = frozenset(
-    {"cassettes", "interactions", "tags", "docs", "fts", "meta"}
+    {"cassettes", "interactions", "tags", "docs", "fts", "meta", "forms"}
     | {f"fts_{s}" for s in ("data", "idx", "content", "docsize", "config")}
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from app.index.extract import TOKEN_FIELDS, Extracted
 from app.index.owner import APPLICATION_ID
+from app.index.stored import FORM_VERSION
 
 SCHEMA_VERSION = 5
 
@@ -69,6 +70,12 @@ CREATE TABLE IF NOT EXISTS docs(
 CREATE INDEX IF NOT EXISTS docs_cassette ON docs(cassette_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+-- The decoded form of a cassette whose decode is costly (app.index.stored); an index file
+-- from before it gains the empty table, and its cassettes are decoded from disk as before.
+CREATE TABLE IF NOT EXISTS forms(
+  cassette_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL,
+  requests BLOB NOT NULL
+);
 """
 
 _INTERACTION_COLS = (
@@ -145,7 +152,7 @@ def connect(path: str, *, readonly: bool = False) -> sqlite3.Connection:
 def ensure_schema(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version not in (0, SCHEMA_VERSION):
-        for table in ("cassettes", "interactions", "tags", "docs", "fts", "meta"):
+        for table in ("cassettes", "interactions", "tags", "docs", "fts", "meta", "forms"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.executescript(DDL)
     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -170,7 +177,7 @@ def delete_cassette(conn: sqlite3.Connection, cassette_id: int) -> None:
         "DELETE FROM fts WHERE rowid IN (SELECT rowid FROM docs WHERE cassette_id=?)",
         (cassette_id,),
     )
-    for table in ("docs", "tags", "interactions"):
+    for table in ("docs", "tags", "interactions", "forms"):
         conn.execute(f"DELETE FROM {table} WHERE cassette_id=?", (cassette_id,))
     conn.execute("DELETE FROM cassettes WHERE id=?", (cassette_id,))
 
@@ -183,7 +190,7 @@ def delete_path(conn: sqlite3.Connection, path: str) -> None:
         f"DELETE FROM fts WHERE rowid IN (SELECT rowid FROM docs WHERE cassette_id IN ({ids}))",
         (path,),
     )
-    for table in ("docs", "interactions"):
+    for table in ("docs", "interactions", "forms"):
         conn.execute(f"DELETE FROM {table} WHERE cassette_id IN ({ids})", (path,))
     conn.execute("DELETE FROM cassettes WHERE path=?", (path,))
 
@@ -225,4 +232,21 @@ def insert(conn: sqlite3.Connection, ex: Extracted) -> int:
             cells((cid, interaction, message, role, thread)),
         )
         conn.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (cur.lastrowid, cell(text)))
+    if ex.form is not None:
+        conn.execute(
+            "INSERT INTO forms(cassette_id, version, data, requests) VALUES (?, ?, ?, ?)",
+            (cid, FORM_VERSION, *ex.form),
+        )
     return cid
+
+
+def form(conn: sqlite3.Connection, path: str, part: str) -> tuple[int, int, bytes] | None:
+    """(size, mtime_ns, bytes) of the file's row as indexed and of `part` of its stored form
+    ("data" or "requests", app.index.stored), when it has a form of this version."""
+    column = {"data": "f.data", "requests": "f.requests"}[part]
+    row = conn.execute(
+        f"SELECT c.size, c.mtime_ns, {column} FROM cassettes c"
+        " JOIN forms f ON f.cassette_id = c.id WHERE c.path=? AND f.version=?",
+        (path, FORM_VERSION),
+    ).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]), bytes(row[2]))

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +27,7 @@ from typing import Any, Literal
 
 import orjson
 
+from app.cache import SizedCache, page_cache_bytes
 from app.conversation import context
 from app.model import Cassette, Chunk, Interaction, Part, ToolCallPart, ToolResultPart, to_json
 from app.playback import ops
@@ -122,28 +121,30 @@ def chunk_deltas(inter: Interaction) -> list[ops.Delta]:
     return out
 
 
-_CACHE: OrderedDict[int, tuple[Interaction, list[ops.Delta]]] = OrderedDict()
-_CACHE_SIZE = 16
-_CACHE_LOCK = threading.Lock()
+# Bounded by bytes like the page caches (app.cache): one stream of a long run can hold many MB.
+_CACHE: SizedCache[int, tuple[Interaction, list[ops.Delta]]] = SizedCache(page_cache_bytes)
 
 
 def cached_deltas(inter: Interaction) -> list[ops.Delta]:
-    """`chunk_deltas`, remembered for the few interactions being played: the index hands out
+    """`chunk_deltas`, remembered for the interactions being played: the index hands out
     the same decoded objects while a file is unchanged, and a long stream's deltas take a
     noticeable moment to compute. The interaction is kept with its entry, so an id is never
     reused for another object while cached."""
     key = id(inter)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is inter:
-            _CACHE.move_to_end(key)
-            return hit[1]
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is inter:
+        return hit[1]
     deltas = chunk_deltas(inter)
-    with _CACHE_LOCK:
-        _CACHE[key] = (inter, deltas)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+    _CACHE.put(key, (inter, deltas), deltas_weight(inter, deltas))
     return deltas
+
+
+def deltas_weight(inter: Interaction, deltas: list[ops.Delta]) -> int:
+    """Bytes an entry keeps alive: the interaction's text (its chunks twice: as read, and as
+    the deltas' pieces) and a little per chunk and per step."""
+    chunks = sum(2 * len(c.data) + 300 for c in inter.chunks)
+    bodies = len(inter.request_body or "") + len(inter.response_body or "")
+    return 1000 + chunks + bodies + 200 * sum(len(d) for d in deltas)
 
 
 def _payload(data: str) -> Any:

@@ -14,7 +14,7 @@ from app.index import Filters
 from app.model import Cassette, Interaction, to_json
 from app.web.browse import listing
 from app.web.deps import index, live
-from app.web.lookup import find
+from app.web.lookup import find, whole, whole_cassette
 from app.web.pagecache import cached
 from app.web.render import JSONBody
 from app.web.search import results
@@ -32,10 +32,12 @@ def api_cassettes(request: Request) -> Response:
 
 @router.get("/api/cassettes/{path:path}")
 def api_cassette(request: Request, path: str) -> Response:
-    found = find(index(request), path)
-    if found.interaction is not None:
-        return JSONBody(interaction_json(found.cassette, found.interaction))
-    return JSONBody(to_json(found.cassette))
+    idx = index(request)
+    found = find(idx, path)
+    inter = whole(idx, found)
+    if inter is not None:
+        return JSONBody(interaction_json(found.cassette, inter))
+    return JSONBody(to_json(whole_cassette(idx, found)))
 
 
 def interaction_json(cas: Cassette, inter: Interaction) -> dict[str, Any]:

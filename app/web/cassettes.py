@@ -22,7 +22,8 @@ from app.web.highlight import query_terms
 from app.web.history import history_link
 from app.web.lanes import reading
 from app.web.logprobs import logprobs_view
-from app.web.lookup import Found, find
+from app.web.lookup import Found, find, whole_cassette
+from app.web.lookup import whole as whole_interaction
 from app.web.markup import RAW_LIMIT
 from app.web.notfound import NotFound
 from app.web.paging import call_window, every_call
@@ -61,8 +62,9 @@ def cassette_or_interaction(request: Request, path: str) -> Response:
     found = find(index(request), path)
     if wants_markdown(request):
         return _markdown(found)
-    if found.interaction is not None:
-        return _interaction_page(request, found, found.interaction)
+    inter = whole_interaction(index(request), found)
+    if inter is not None:
+        return _interaction_page(request, found, inter)
     return _cassette_page(request, found)
 
 
@@ -155,7 +157,9 @@ def _cassette_page(request: Request, found: Found) -> Response:
         **cassette_view(found, q, calls, whole, request.query_params.get("show", "")),
         **_link_state(request, found),
     )
-    return respond(request, "cassette.html", ctx, lambda: to_json(cas))
+    return respond(
+        request, "cassette.html", ctx, lambda: to_json(whole_cassette(index(request), found))
+    )
 
 
 def chunk_window(inter: Interaction, start: int = 0, size: int = CHUNK_WINDOW) -> dict[str, Any]:

@@ -20,9 +20,13 @@ _SUFFIX = re.compile(r"^(?P<path>.+)/interactions/(?P<index>[0-9]{1,9})/?$", re.
 
 @dataclass(frozen=True)
 class Found:
+    """`cassette` may be the index's stored form (`stored`): every field the whole decode's
+    but the request bodies, cut to their parameters; `whole` gives one interaction's body."""
+
     summary: CassetteSummary
     cassette: Cassette
     interaction: Interaction | None = None
+    stored: bool = False
 
 
 def _plausible(path: str) -> bool:
@@ -32,7 +36,7 @@ def _plausible(path: str) -> bool:
     return bool(path) and "\x00" not in path and all(p not in ("", ".", "..") for p in parts)
 
 
-def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:
+def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette, bool] | None:
     if not _plausible(path):
         return None
     summary = idx.summary(path)
@@ -40,27 +44,43 @@ def _load(idx: Index, path: str) -> tuple[CassetteSummary, Cassette] | None:
         summary = idx.summary(path)
     if summary is None:
         return None
-    cassette = idx.cassette(path)
-    if cassette is None:
+    loaded = idx.light(path)
+    if loaded is None:
         return None
-    return summary, cassette
+    return summary, *loaded
 
 
 def find(idx: Index, path: str) -> Found:
     """The cassette at `path`, or the interaction when `path` ends in /interactions/N."""
     loaded = _load(idx, path)
     if loaded is not None:
-        return Found(*loaded)
+        summary, cassette, stored = loaded
+        return Found(summary, cassette, stored=stored)
     match = _SUFFIX.match(path)
     if match:
         loaded = _load(idx, match["path"])
         if loaded is not None:
-            summary, cassette = loaded
+            summary, cassette, stored = loaded
             n = int(match["index"])
             count = len(cassette.interactions)
             if n >= count:
                 raise NotFound(f"cassette has no interaction {n}", match["path"], n, count)
-            return Found(summary, cassette, cassette.interactions[n])
+            return Found(summary, cassette, cassette.interactions[n], stored)
     if idx.status.building and idx.status.first:
         raise StillIndexing(match["path"] if match else path)
     raise NotFound("not a cassette in the index", match["path"] if match else path)
+
+
+def whole(idx: Index, found: Found) -> Interaction | None:
+    """The found interaction with its whole request body (the raw view, curl, its JSON)."""
+    it = found.interaction
+    if it is None or not found.stored:
+        return it
+    return idx.with_request(found.cassette.path, found.cassette.version, it)
+
+
+def whole_cassette(idx: Index, found: Found) -> Cassette:
+    """The whole decode, request bodies and all: the cassette's JSON document."""
+    if not found.stored:
+        return found.cassette
+    return idx.cassette(found.cassette.path) or found.cassette
