@@ -400,9 +400,11 @@
   };
 
   Player.prototype.remember = function (pos) {
-    var self = this;
+    var self = this, before = location.hash;
     clearTimeout(this.urlTimer);
     this.urlTimer = setTimeout(function () {
+      // A link followed meanwhile (the reader moved on) keeps its own address.
+      if (location.hash !== before) return;
       var url = new URL(location.href);
       url.hash = pos > 0 ? self.prefix + "c-" + (pos - 1) : self.root.id;
       url.searchParams.delete("chunk");
