@@ -79,10 +79,20 @@ def test_object_tags_are_data_even_where_a_reader_accepts_them(marker: Path) -> 
     assert not marker.exists()
 
 
-def test_hidden_nesting_does_not_kill_the_process(tmp_path: Path) -> None:
-    """Regression: quoted brackets hid real nesting and libyaml overflowed the C stack (SIGSEGV)."""
+@pytest.mark.parametrize(
+    "data",
+    [
+        hostile.hidden_nesting(1_000),
+        # one run of 100,000 real `[` balanced, in a bracket count, by quoted `]`
+        b"interactions: " + b"[" * 100_000 + b'"' + b"]" * 100_000 + b'"\n',
+    ],
+    ids=["many-groups", "one-deep-run"],
+)
+def test_hidden_nesting_does_not_kill_the_process(tmp_path: Path, data: bytes) -> None:
+    """Regression: quoted brackets hid real nesting and libyaml overflowed the C stack (SIGSEGV);
+    the depth is now counted while composing, and reading stops at the limit."""
     path = tmp_path / "hidden.yaml"
-    path.write_bytes(hostile.hidden_nesting(1_000))
+    path.write_bytes(data)
     code = (
         "import sys; from pathlib import Path; from app.loader import load_cassette;"
         "c = load_cassette(Path(sys.argv[1]), 'hidden.yaml'); print(c.errors[0].message)"
