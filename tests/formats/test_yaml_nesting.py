@@ -10,7 +10,6 @@ many quoted brackets surround it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,8 +17,6 @@ import yaml
 from app.formats import read_cassette
 from app.formats.base import ReadError, ReadLimits
 from app.formats.yamldoc import _SAFE_FLOW_OPENS, CassetteLoader, _compose_checked, load_yaml
-
-REPO = Path(__file__).resolve().parents[2]
 
 # A JSON body with more brackets than libyaml's composer is trusted with.
 BODY = json.dumps({"messages": [{"role": "user", "content": [{"text": "hi"}]}] * 2_000})
