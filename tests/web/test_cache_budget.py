@@ -120,6 +120,11 @@ def test_cassette_pages_heavier_than_the_budget_are_served_and_the_caches_stay_w
     root = tmp_path / "runs"
     names = write_runs(root, 3, result_chars=5000)
     monkeypatch.setenv(ENV, "0.2")  # 200 kB decoded, 50 kB per page cache: less than one run
+    # The page caches live in the process: an earlier test that read these same (deterministic)
+    # runs under the default budget left readings this one would hit without storing anything,
+    # so the lowered budget would never be applied. Start from empty caches.
+    lanes._cache.clear()
+    lanes._changes_cache.clear()
     client = make_client(root)
     index = client.app.state.live.index  # type: ignore[attr-defined]
     for name in names:
