@@ -389,19 +389,7 @@ class Index:
         whole = self.decoded.get(key)
         if whole is not None:
             return whole, False
-        light_key = (*key[:3], True)
-        hit = self.decoded.get(light_key)
-        if hit is None:
-            with self._cache_lock:
-                loading = self._loading.setdefault(light_key, threading.Lock())
-            with loading:
-                hit = self.decoded.get(light_key)
-                if hit is None:
-                    hit = self._stored(key)
-                    if hit is not None:
-                        self.decoded.put(light_key, hit, cassette_weight(hit))
-                with self._cache_lock:
-                    self._loading.pop(light_key, None)
+        hit = self._once((*key[:3], True), lambda: self._stored(key))
         if hit is None:
             return self._decoded(abspath, key), False
         return hit, True
@@ -462,18 +450,28 @@ class Index:
         return None if found is None or found[:2] != key[1:3] else found[2]
 
     def _decoded(self, abspath: str, key: tuple[str, int, int, bool]) -> Cassette:
+        hit = self._once(key, lambda: load_cassette(Path(abspath), key[0], self.limits))
+        assert hit is not None  # a decode always gives a cassette
+        return hit
+
+    def _once(
+        self, key: tuple[str, int, int, bool], load: Callable[[], Cassette | None]
+    ) -> Cassette | None:
+        """`decoded[key]`, loaded by `load` (and kept) when missing; None when `load` has none.
+
+        One load per key at a time: four viewers opening the same large cassette wait for the
+        first one's result instead of holding four decoded copies at once."""
         hit = self.decoded.get(key)
         if hit is not None:
             return hit
         with self._cache_lock:
             loading = self._loading.setdefault(key, threading.Lock())
-        # One load per file at a time: four viewers opening the same large cassette wait for
-        # the first one's result instead of holding four decoded copies at once.
         with loading:
             hit = self.decoded.get(key)
             if hit is None:
-                hit = load_cassette(Path(abspath), key[0], self.limits)
-                self.decoded.put(key, hit, cassette_weight(hit))
+                hit = load()
+                if hit is not None:
+                    self.decoded.put(key, hit, cassette_weight(hit))
             with self._cache_lock:
                 self._loading.pop(key, None)
         return hit
